@@ -1,0 +1,15 @@
+"""Template context every page needs: the site name and whether demo data is loaded."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+
+from p2c.core.selectors import demo_data_description
+
+
+def platform(request: HttpRequest) -> dict[str, Any]:
+    """Site name and the demo banner text (empty when no demo data is loaded)."""
+    return {"site_name": settings.P2C_SITE_NAME, "demo_banner": demo_data_description()}

@@ -1,0 +1,68 @@
+"""Writes shared by every app: the audit trail and the platform's state."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
+from django.db import models, transaction
+from django.utils import timezone
+
+from p2c.core.models import AuditEvent, PlatformState
+from p2c.core.selectors import DEMO_CACHE_KEY
+
+
+def audit_event_record(
+    *,
+    target: models.Model,
+    action: str,
+    actor: Any = None,
+    from_state: str = "",
+    to_state: str = "",
+    comment: str = "",
+    changed_fields: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Record that ``actor`` did ``action`` to ``target``; call inside the transaction making the change."""
+    return AuditEvent.objects.create(
+        actor=actor if actor is not None and getattr(actor, "is_authenticated", False) else None,
+        content_type=ContentType.objects.get_for_model(target),
+        object_id=str(target.pk),
+        object_repr=str(target)[:300],
+        action=action,
+        from_state=from_state,
+        to_state=to_state,
+        comment=comment,
+        changed_fields=changed_fields or {},
+    )
+
+
+def changed_field_values(before: dict[str, Any], after: dict[str, Any], fields: Iterable[str]) -> dict[str, Any]:
+    """The fields whose value differs, as ``{field: [before, after]}`` with JSON-friendly values."""
+    return {f: [_jsonable(before.get(f)), _jsonable(after.get(f))] for f in fields if before.get(f) != after.get(f)}
+
+
+def _jsonable(value: Any) -> Any:
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, list | tuple | set):
+        return sorted(_jsonable(v) for v in value)
+    return str(value)
+
+
+@transaction.atomic
+def platform_demo_data_mark(*, description: str) -> None:
+    """Remember that demo data is loaded, so every page shows the demo banner."""
+    state = PlatformState.current()
+    state.demo_data_loaded_at = timezone.now()
+    state.demo_data_description = description
+    state.save()
+    transaction.on_commit(lambda: cache.delete(DEMO_CACHE_KEY))
+
+
+@transaction.atomic
+def platform_demo_data_clear() -> None:
+    """Forget the demo data marker (the banner disappears)."""
+    PlatformState.objects.filter(id=1).update(demo_data_loaded_at=None, demo_data_description="")
+    transaction.on_commit(lambda: cache.delete(DEMO_CACHE_KEY))

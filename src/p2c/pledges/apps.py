@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PledgesConfig(AppConfig):
+    """The pledges app."""
+
+    name = "p2c.pledges"
+    label = "pledges"
+    verbose_name = _("Pledges")
