@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "p2c.entities",
     "p2c.content",
     "p2c.pledges",
+    "p2c.demo",
 ]
 
 MIDDLEWARE = [
