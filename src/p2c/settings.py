@@ -175,9 +175,7 @@ STATIC_ROOT = VAR_DIR / "static"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        "BACKEND": env_str(
-            "P2C_STATICFILES_STORAGE", "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        )
+        "BACKEND": env_str("P2C_STATICFILES_STORAGE", "whitenoise.storage.CompressedManifestStaticFilesStorage")
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG

@@ -49,6 +49,9 @@ class PlatformState(models.Model):
     """Single-row facts about this installation, such as whether demo data is loaded."""
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
+    initialised_at = models.DateTimeField(
+        _("initialised at"), null=True, blank=True, help_text=_("When `p2c run` first set this installation up.")
+    )
     demo_data_loaded_at = models.DateTimeField(_("demo data loaded at"), null=True, blank=True)
     demo_data_description = models.CharField(_("demo data"), max_length=200, blank=True)
 

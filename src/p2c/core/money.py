@@ -127,7 +127,10 @@ def money_errors(
     if not currency:
         add("currency", _("Choose the currency of the amount."))
     elif not is_iso_currency(currency):
-        add("currency", _("“%(code)s” is not an ISO 4217 currency code (for example USD, EUR, KES).") % {"code": currency})
+        add(
+            "currency",
+            _("“%(code)s” is not an ISO 4217 currency code (for example USD, EUR, KES).") % {"code": currency},
+        )
     if errors:
         return errors
     if usd_estimate is not None and usd_estimate < 0:

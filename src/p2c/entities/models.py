@@ -30,9 +30,7 @@ class Entity(models.Model):
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=220, unique=True)
     acronym = models.CharField(_("acronym"), max_length=30, blank=True)
-    entity_type = models.ForeignKey(
-        EntityType, models.PROTECT, related_name="entities", verbose_name=_("entity type")
-    )
+    entity_type = models.ForeignKey(EntityType, models.PROTECT, related_name="entities", verbose_name=_("entity type"))
     home_country = models.ForeignKey(
         "geo.Country", models.PROTECT, null=True, blank=True, related_name="entities", verbose_name=_("home country")
     )

@@ -5,6 +5,8 @@ secretariat added in the admin; it only restores the seeded codes and their name
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models, transaction
 from django.utils.translation import gettext_noop as N_
 
@@ -31,7 +33,11 @@ FOCUS_AREAS = [
         "#8a3ffc",
         [
             ("digital-skills", N_("Digital skills"), ""),
-            ("digital-inclusion", N_("Digital inclusion"), N_("Gender, accessibility, assistive technology, data gaps")),
+            (
+                "digital-inclusion",
+                N_("Digital inclusion"),
+                N_("Gender, accessibility, assistive technology, data gaps"),
+            ),
             ("local-content-services", N_("Relevant and local content and services"), ""),
         ],
     ),
@@ -114,7 +120,7 @@ ENTITY_TYPES = [
 ]
 
 
-def _upsert(model: type[models.Model], key: dict[str, object], values: dict[str, object]) -> models.Model:
+def _upsert(model: type[models.Model], key: dict[str, Any], values: dict[str, Any]) -> Any:
     obj, _created = model._default_manager.update_or_create(**key, defaults=values)
     return obj
 

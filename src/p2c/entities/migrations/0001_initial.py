@@ -7,71 +7,129 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('geo', '0001_initial'),
+        ("geo", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='EntityType',
+            name="EntityType",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.SlugField(max_length=40, unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="order")),
             ],
             options={
-                'verbose_name': 'entity type',
-                'verbose_name_plural': 'entity types',
-                'ordering': ['order', 'name'],
+                "verbose_name": "entity type",
+                "verbose_name_plural": "entity types",
+                "ordering": ["order", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Entity',
+            name="Entity",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('slug', models.SlugField(max_length=220, unique=True, verbose_name='slug')),
-                ('acronym', models.CharField(blank=True, max_length=30, verbose_name='acronym')),
-                ('website', models.URLField(blank=True, verbose_name='website')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('verified', models.BooleanField(default=False, help_text='The secretariat has confirmed this organisation exists.', verbose_name='verified')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('home_country', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='entities', to='geo.country', verbose_name='home country')),
-                ('entity_type', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='entities', to='entities.entitytype', verbose_name='entity type')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("slug", models.SlugField(max_length=220, unique=True, verbose_name="slug")),
+                ("acronym", models.CharField(blank=True, max_length=30, verbose_name="acronym")),
+                ("website", models.URLField(blank=True, verbose_name="website")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "verified",
+                    models.BooleanField(
+                        default=False,
+                        help_text="The secretariat has confirmed this organisation exists.",
+                        verbose_name="verified",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "home_country",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="entities",
+                        to="geo.country",
+                        verbose_name="home country",
+                    ),
+                ),
+                (
+                    "entity_type",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="entities",
+                        to="entities.entitytype",
+                        verbose_name="entity type",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'entity',
-                'verbose_name_plural': 'entities',
-                'ordering': ['name'],
+                "verbose_name": "entity",
+                "verbose_name_plural": "entities",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('focal_point', 'Focal point'), ('member', 'Member')], default='member', max_length=20, verbose_name='role')),
-                ('status', models.CharField(choices=[('requested', 'Requested'), ('active', 'Active'), ('declined', 'Declined')], default='active', max_length=20, verbose_name='status')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('entity', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='entities.entity', verbose_name='entity')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to=settings.AUTH_USER_MODEL, verbose_name='user')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[("focal_point", "Focal point"), ("member", "Member")],
+                        default="member",
+                        max_length=20,
+                        verbose_name="role",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("requested", "Requested"), ("active", "Active"), ("declined", "Declined")],
+                        default="active",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                (
+                    "entity",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="entities.entity",
+                        verbose_name="entity",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="user",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'membership',
-                'verbose_name_plural': 'memberships',
+                "verbose_name": "membership",
+                "verbose_name_plural": "memberships",
             },
         ),
         migrations.AddConstraint(
-            model_name='entity',
-            constraint=models.UniqueConstraint(django.db.models.functions.text.Lower('name'), name='entities_entity_unique_name_ci'),
+            model_name="entity",
+            constraint=models.UniqueConstraint(
+                django.db.models.functions.text.Lower("name"), name="entities_entity_unique_name_ci"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.UniqueConstraint(fields=('user', 'entity'), name='entities_membership_unique'),
+            model_name="membership",
+            constraint=models.UniqueConstraint(fields=("user", "entity"), name="entities_membership_unique"),
         ),
     ]

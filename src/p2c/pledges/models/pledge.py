@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -11,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from p2c.core.money import money_errors
+from p2c.pledges.models.taxonomy import SDG, FocusArea, Pillar, PledgeType, TargetGroup
 
 TITLE_MAX_LENGTH = 250
 
@@ -60,15 +60,21 @@ class Pledge(models.Model):
         "entities.Entity", models.PROTECT, related_name="led_pledges", verbose_name=_("lead entity")
     )
     partners = models.ManyToManyField(
-        "entities.Entity", through="PledgePartner", related_name="partner_pledges", verbose_name=_("partners")
+        "entities.Entity",
+        through="PledgePartner",
+        blank=True,
+        related_name="partner_pledges",
+        verbose_name=_("partners"),
     )
 
-    focus_areas = models.ManyToManyField("FocusArea", related_name="pledges", verbose_name=_("focus areas"))
-    pillars = models.ManyToManyField("Pillar", blank=True, related_name="pledges", verbose_name=_("pillars"))
-    pledge_types = models.ManyToManyField("PledgeType", related_name="pledges", verbose_name=_("pledge types"))
-    sdgs = models.ManyToManyField("SDG", blank=True, related_name="pledges", verbose_name=_("SDGs"))
+    focus_areas = models.ManyToManyField(FocusArea, blank=True, related_name="pledges", verbose_name=_("focus areas"))
+    pillars = models.ManyToManyField(Pillar, blank=True, related_name="pledges", verbose_name=_("pillars"))
+    pledge_types = models.ManyToManyField(
+        PledgeType, blank=True, related_name="pledges", verbose_name=_("pledge types")
+    )
+    sdgs = models.ManyToManyField(SDG, blank=True, related_name="pledges", verbose_name=_("SDGs"))
     target_groups = models.ManyToManyField(
-        "TargetGroup", blank=True, related_name="pledges", verbose_name=_("target groups")
+        TargetGroup, blank=True, related_name="pledges", verbose_name=_("target groups")
     )
 
     scope = models.CharField(_("scope"), max_length=10, choices=Scope.choices, default=Scope.COUNTRIES)
@@ -108,9 +114,7 @@ class Pledge(models.Model):
     )
 
     state = models.CharField(_("review state"), max_length=20, choices=State.choices, default=State.DRAFT)
-    delivery_status = models.CharField(
-        _("delivery status"), max_length=20, choices=DeliveryStatus.choices, blank=True
-    )
+    delivery_status = models.CharField(_("delivery status"), max_length=20, choices=DeliveryStatus.choices, blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     version = models.PositiveIntegerField(_("version"), default=1)
@@ -177,9 +181,7 @@ class PledgePartner(models.Model):
         FUNDER = "funder", _("Funder")
 
     pledge = models.ForeignKey(Pledge, models.CASCADE, related_name="partnerships", verbose_name=_("pledge"))
-    entity = models.ForeignKey(
-        "entities.Entity", models.PROTECT, related_name="partnerships", verbose_name=_("entity")
-    )
+    entity = models.ForeignKey("entities.Entity", models.PROTECT, related_name="partnerships", verbose_name=_("entity"))
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.CO_PLEDGER)
 
     class Meta:
@@ -235,5 +237,3 @@ class ReferenceCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}: {self.last_number}"
-
-
