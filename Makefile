@@ -11,7 +11,7 @@ PORT ?= 8000
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: run test lint format bench migrations-check clean help
+.PHONY: run test lint format bench migrations-check sync clean help
 
 help:
 	@echo "make run    - the whole platform on SQLite with demo data, at http://$(HOST):$(PORT)/"
@@ -26,6 +26,8 @@ $(CURDIR)/.tools/uv/bin/uv:
 $(VENV)/.synced: pyproject.toml uv.lock | $(UV)
 	$(UV) sync --locked --quiet
 	@touch $@
+
+sync: $(VENV)/.synced
 
 run: $(VENV)/.synced
 	$(BIN)/p2c run --host $(HOST) --port $(PORT)

@@ -8,14 +8,15 @@ from django.shortcuts import render
 
 from p2c.pledges.selectors import headline_figures, latest_published_pledges
 
+LATEST_PLEDGES = 6
+
 
 def home(request: HttpRequest) -> HttpResponse:
     """How far has the coalition come? Headline counters and the latest published pledges."""
-    return render(
-        request,
-        "core/home.html",
-        {"figures": headline_figures(), "latest": latest_published_pledges(limit=5)},
-    )
+    # The card shows region names for regional pledges; until the selector prefetches them too,
+    # add it here so the page stays at a fixed number of queries.
+    latest = latest_published_pledges(limit=LATEST_PLEDGES).prefetch_related("regions")
+    return render(request, "core/home.html", {"figures": headline_figures(), "latest": latest})
 
 
 def health(request: HttpRequest) -> JsonResponse:

@@ -1,0 +1,85 @@
+"""Template filters and tags every page uses: money in words, the site name, the current nav item.
+
+``{% load p2c %}``. Money filters take a number (``Decimal``, ``int``, ``float`` or a numeric
+string) and return text; anything else (``None``, ``""``) gives an empty string, so a pledge
+without a USD estimate simply shows nothing.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
+
+from django import template
+from django.conf import settings
+from django.utils import formats
+from django.utils.translation import gettext
+
+register = template.Library()
+
+# (threshold, translatable pattern) from the largest down. The pattern keeps the number and
+# the word together so that translators can reorder them ("82,4 milliards USD").
+_SCALES: list[tuple[Decimal, Any]] = [
+    (Decimal(10) ** 12, lambda amount: gettext("USD %(amount)s trillion") % {"amount": amount}),
+    (Decimal(10) ** 9, lambda amount: gettext("USD %(amount)s billion") % {"amount": amount}),
+    (Decimal(10) ** 6, lambda amount: gettext("USD %(amount)s million") % {"amount": amount}),
+]
+
+
+def _to_decimal(value: Any) -> Decimal | None:
+    if value is None or value == "" or isinstance(value, bool):
+        return None
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError, TypeError):
+        return None
+    return number if number.is_finite() else None
+
+
+def _number(value: Decimal, decimal_pos: int) -> str:
+    return formats.number_format(value, decimal_pos=decimal_pos, use_l10n=True, force_grouping=True)
+
+
+@register.filter
+def usd(value: Any) -> str:
+    """The exact amount in whole US dollars with grouping: ``USD 82,412,345,678``."""
+    number = _to_decimal(value)
+    if number is None:
+        return ""
+    whole = number.quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    return gettext("USD %(amount)s") % {"amount": _number(whole, 0)}
+
+
+@register.filter
+def usd_short(value: Any) -> str:
+    """The amount in words a headline can carry: ``USD 82.4 billion``, ``USD 3 million``.
+
+    One decimal at most, cut rather than rounded, so a short figure never claims more than was
+    pledged (USD 99.97 billion is "USD 99.9 billion", not the "USD 100 billion" target).
+    Amounts under a million are shown exactly.
+    """
+    number = _to_decimal(value)
+    if number is None:
+        return ""
+    for threshold, pattern in _SCALES:
+        if abs(number) >= threshold:
+            scaled = (number / threshold).quantize(Decimal("0.1"), rounding=ROUND_DOWN)
+            decimal_pos = 0 if scaled == scaled.to_integral_value() else 1
+            return str(pattern(_number(scaled, decimal_pos)))
+    return usd(number)
+
+
+@register.filter
+def is_current(path: Any, prefix: str) -> bool:
+    """Whether a navigation link to ``prefix`` is the page at ``path`` (``/`` only matches itself)."""
+    if not isinstance(path, str) or not path:
+        return False
+    if prefix == "/":
+        return path == "/"
+    return path.startswith(prefix)
+
+
+@register.simple_tag
+def site_name() -> str:
+    """The site's name from settings: works without a request or context processors (500 page)."""
+    return str(getattr(settings, "P2C_SITE_NAME", "Partner2Connect"))
