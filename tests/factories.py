@@ -54,9 +54,7 @@ class PledgeFactory(factory.django.DjangoModelFactory):
     lead_entity = factory.SubFactory(EntityFactory)
     pledged_on = dt.date(2026, 3, 16)
     state = Pledge.State.DRAFT
-    published_at = factory.LazyAttribute(
-        lambda o: timezone.now() if o.state == Pledge.State.PUBLISHED else None
-    )
+    published_at = factory.LazyAttribute(lambda o: timezone.now() if o.state == Pledge.State.PUBLISHED else None)
     usd_estimate = Decimal("1000000.00")
     amount = Decimal("1000000.00")
     currency = "USD"

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from p2c.env import ConfigurationError, env_bool, env_int, env_list, env_str
 
 SRC_DIR = Path(__file__).resolve().parent
-BASE_DIR = Path(env_str("P2C_BASE_DIR", str(SRC_DIR.parent.parent)))
+BASE_DIR = SRC_DIR.parent.parent
 VAR_DIR = Path(env_str("P2C_VAR_DIR", str(BASE_DIR / "var")))
 
 P2C_ENV = env_str("P2C_ENV", "embedded")

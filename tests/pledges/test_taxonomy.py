@@ -21,7 +21,12 @@ def test_the_four_focus_areas_with_their_pillars() -> None:
 
 
 def test_pledge_types_sdgs_target_groups_and_entity_types() -> None:
-    assert list(PledgeType.objects.values_list("code", flat=True)) == ["financial", "programmatic", "policy", "advocacy"]
+    assert list(PledgeType.objects.values_list("code", flat=True)) == [
+        "financial",
+        "programmatic",
+        "policy",
+        "advocacy",
+    ]
     assert SDG.objects.count() == 17
     assert SDG.objects.get(number=9).short_title == "Industry, innovation and infrastructure"
     assert SDG.objects.get(number=17).short_title == "Partnerships for the goals"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 from django.core.management import call_command
@@ -37,7 +36,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"First run: creating {options['demo_pledges']} demo pledges…")
                 call_command("demo_data", pledges=options["demo_pledges"], seed=1, stdout=self.stdout)
             setup.mark_initialised()
-        if with_demo and os.environ.get("P2C_DEMO_ACCOUNTS", "1") != "0":
+        if with_demo:
             self._demo_accounts()
 
     def _demo_accounts(self) -> None:
