@@ -9,6 +9,15 @@ import pytest
 from django.core.cache import cache
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """WhiteNoise warns when the collected static directory is missing; tests serve from the sources."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
     """Load countries, regions and the taxonomy once per test database, as `make run` does."""

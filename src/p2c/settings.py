@@ -9,6 +9,7 @@ expects, and refuses to start without an explicit ``SECRET_KEY`` and ``ALLOWED_H
 
 from __future__ import annotations
 
+import os
 import secrets
 from pathlib import Path
 
@@ -124,7 +125,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA mmap_size=268435456;"
         ),
     }
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+    # A file, so that task workers started by tests see the same database; one per test process.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
 else:
     DATABASES["default"].setdefault("OPTIONS", {})
 IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")

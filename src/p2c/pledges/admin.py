@@ -3,8 +3,19 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.http import HttpRequest
 
-from p2c.pledges.models import SDG, FocusArea, Pillar, Pledge, PledgePartner, PledgeTarget, PledgeType, TargetGroup
+from p2c.pledges.models import (
+    SDG,
+    FocusArea,
+    Pillar,
+    Pledge,
+    PledgePartner,
+    PledgeTarget,
+    PledgeType,
+    ReferenceCounter,
+    TargetGroup,
+)
 
 
 class PillarInline(admin.TabularInline[Pillar, FocusArea]):
@@ -94,3 +105,38 @@ class PledgeAdmin(admin.ModelAdmin[Pledge]):
     ]
     date_hierarchy = "published_at"
     inlines = [PledgePartnerInline, PledgeTargetInline]
+
+
+@admin.register(PledgePartner)
+class PledgePartnerAdmin(admin.ModelAdmin[PledgePartner]):
+    """Who takes part in which pledge, and how."""
+
+    list_display = ["pledge", "entity", "role"]
+    list_filter = ["role"]
+    search_fields = ["pledge__reference", "pledge__title", "entity__name"]
+    list_select_related = ["pledge", "entity"]
+    autocomplete_fields = ["pledge", "entity"]
+
+
+@admin.register(PledgeTarget)
+class PledgeTargetAdmin(admin.ModelAdmin[PledgeTarget]):
+    """Structured targets of pledges."""
+
+    list_display = ["pledge", "indicator", "unit", "baseline", "target_value", "target_year"]
+    list_filter = ["target_year", "unit"]
+    search_fields = ["indicator", "unit", "pledge__reference", "pledge__title"]
+    list_select_related = ["pledge"]
+    autocomplete_fields = ["pledge"]
+
+
+@admin.register(ReferenceCounter)
+class ReferenceCounterAdmin(admin.ModelAdmin[ReferenceCounter]):
+    """The last reference number handed out per year (read-only: numbers are never reused)."""
+
+    list_display = ["year", "last_number"]
+    list_filter = ["year"]
+    search_fields = ["year"]
+    readonly_fields = ["year", "last_number"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
