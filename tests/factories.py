@@ -48,6 +48,7 @@ class PledgeFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Pledge
+        skip_postgeneration_save = True
 
     reference = factory.Sequence(lambda n: f"P2C-2026-{n + 1:04d}")
     title = factory.Sequence(lambda n: f"Connect 100 schools, phase {n}")

@@ -10,7 +10,12 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
+
+import pytest
+
+STARTED: list[subprocess.Popen[str]] = []
 
 
 def free_port() -> int:
@@ -30,6 +35,7 @@ def start(var_dir: Path, port: int, **extra: str) -> tuple[subprocess.Popen[str]
         text=True,
         start_new_session=True,
     )
+    STARTED.append(process)
     lines: list[str] = []
     deadline = time.monotonic() + 180
     assert process.stdout is not None
@@ -71,6 +77,16 @@ def pledge_count(var_dir: Path) -> int:
 def other_processes_in_group(pgid: int) -> list[str]:
     result = subprocess.run(["ps", "-o", "pid=,args=", "-g", str(pgid)], capture_output=True, text=True, check=False)  # noqa: S603, S607
     return [line for line in result.stdout.splitlines() if line.strip()]
+
+
+@pytest.fixture(autouse=True)
+def _never_leave_servers_behind() -> Iterator[None]:
+    """If a test fails half-way, stop whatever `p2c run` it started."""
+    yield
+    for process in STARTED:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+    STARTED.clear()
 
 
 def test_make_run_sets_up_serves_stops_and_reuses_the_data(tmp_path: Path) -> None:

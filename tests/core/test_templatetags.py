@@ -8,7 +8,7 @@ import pytest
 from django.template import Context, Template
 from django.utils import translation
 
-from p2c.core.templatetags.p2c import is_current, usd, usd_short
+from p2c.core.templatetags.p2c import is_current, usd, usd_headline, usd_short
 
 
 @pytest.mark.parametrize(
@@ -78,3 +78,11 @@ def test_is_current_marks_the_section_being_shown(path: object, prefix: str, exp
 def test_site_name_needs_no_request(settings: object) -> None:
     settings.P2C_SITE_NAME = "P2C Test"  # type: ignore[attr-defined]
     assert Template("{% load p2c %}{% site_name %}").render(Context()) == "P2C Test"
+
+
+def test_usd_headline_marks_up_the_number_and_reads_like_usd_short() -> None:
+    html = usd_headline(Decimal("82412345678"))
+    assert html == 'USD <span class="figure-number">82.4</span> billion'
+    assert usd_headline(None) == ""
+    with translation.override("fr"):
+        assert "<span" not in usd_short(Decimal("5")) and "<script" not in usd_headline(Decimal("5"))

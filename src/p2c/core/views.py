@@ -13,9 +13,7 @@ LATEST_PLEDGES = 6
 
 def home(request: HttpRequest) -> HttpResponse:
     """How far has the coalition come? Headline counters and the latest published pledges."""
-    # The card shows region names for regional pledges; until the selector prefetches them too,
-    # add it here so the page stays at a fixed number of queries.
-    latest = latest_published_pledges(limit=LATEST_PLEDGES).prefetch_related("regions")
+    latest = latest_published_pledges(limit=LATEST_PLEDGES)
     return render(request, "core/home.html", {"figures": headline_figures(), "latest": latest})
 
 

@@ -72,6 +72,7 @@ class ReferenceListAdmin(admin.ModelAdmin[ReferenceList]):
 
     list_display = ["name", "code", "as_of", "member_count", "source", "licence", "loaded_at"]
     search_fields = ["name", "code", "source"]
+    list_filter = ["as_of", "licence"]
     ordering = ["code"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -58,6 +58,6 @@ def latest_published_pledges(*, limit: int) -> QuerySet[Pledge]:
     return (
         published_pledges()
         .select_related("lead_entity")
-        .prefetch_related("focus_areas", "countries")
+        .prefetch_related("focus_areas", "countries", "regions")
         .order_by("-published_at", "-id")[:limit]
     )

@@ -13,16 +13,17 @@ from typing import Any
 from django import template
 from django.conf import settings
 from django.utils import formats
-from django.utils.translation import gettext
+from django.utils.html import format_html
+from django.utils.translation import gettext, gettext_noop
 
 register = template.Library()
 
 # (threshold, translatable pattern) from the largest down. The pattern keeps the number and
 # the word together so that translators can reorder them ("82,4 milliards USD").
-_SCALES: list[tuple[Decimal, Any]] = [
-    (Decimal(10) ** 12, lambda amount: gettext("USD %(amount)s trillion") % {"amount": amount}),
-    (Decimal(10) ** 9, lambda amount: gettext("USD %(amount)s billion") % {"amount": amount}),
-    (Decimal(10) ** 6, lambda amount: gettext("USD %(amount)s million") % {"amount": amount}),
+_SCALES: list[tuple[Decimal, str]] = [
+    (Decimal(10) ** 12, gettext_noop("USD %(amount)s trillion")),
+    (Decimal(10) ** 9, gettext_noop("USD %(amount)s billion")),
+    (Decimal(10) ** 6, gettext_noop("USD %(amount)s million")),
 ]
 
 
@@ -50,6 +51,17 @@ def usd(value: Any) -> str:
     return gettext("USD %(amount)s") % {"amount": _number(whole, 0)}
 
 
+def _usd_short_parts(number: Decimal) -> tuple[str, str]:
+    """The translated pattern (with ``%(amount)s``) and the formatted number for ``usd_short``."""
+    for threshold, pattern in _SCALES:
+        if abs(number) >= threshold:
+            scaled = (number / threshold).quantize(Decimal("0.1"), rounding=ROUND_DOWN)
+            decimal_pos = 0 if scaled == scaled.to_integral_value() else 1
+            return gettext(pattern), _number(scaled, decimal_pos)
+    whole = number.quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    return gettext("USD %(amount)s"), _number(whole, 0)
+
+
 @register.filter
 def usd_short(value: Any) -> str:
     """The amount in words a headline can carry: ``USD 82.4 billion``, ``USD 3 million``.
@@ -61,12 +73,23 @@ def usd_short(value: Any) -> str:
     number = _to_decimal(value)
     if number is None:
         return ""
-    for threshold, pattern in _SCALES:
-        if abs(number) >= threshold:
-            scaled = (number / threshold).quantize(Decimal("0.1"), rounding=ROUND_DOWN)
-            decimal_pos = 0 if scaled == scaled.to_integral_value() else 1
-            return str(pattern(_number(scaled, decimal_pos)))
-    return usd(number)
+    pattern, amount = _usd_short_parts(number)
+    return pattern % {"amount": amount}
+
+
+@register.filter
+def usd_headline(value: Any) -> str:
+    """``usd_short`` as HTML with the number in ``<span class="figure-number">`` for a big counter.
+
+    "USD" and the scale word can then be set smaller than the number, so that
+    "USD 82.4 billion" fits a narrow column. The text reads exactly as ``usd_short``.
+    """
+    number = _to_decimal(value)
+    if number is None:
+        return ""
+    pattern, amount = _usd_short_parts(number)
+    before, _sep, after = pattern.partition("%(amount)s")
+    return format_html('{}<span class="figure-number">{}</span>{}', before, amount, after)
 
 
 @register.filter
