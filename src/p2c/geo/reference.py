@@ -50,8 +50,7 @@ ISO3166 = Source(
     name="ISO 3166-1 country codes",
     as_of=date(2026, 2, 16),
     source=(
-        f"ISO 3166 Maintenance Agency, as shipped by the pycountry package {PYCOUNTRY_VERSION} "
-        "(Debian iso-codes data)"
+        f"ISO 3166 Maintenance Agency, as shipped by the pycountry package {PYCOUNTRY_VERSION} (Debian iso-codes data)"
     ),
     url="https://www.iso.org/iso-3166-country-codes.html",
     licence="pycountry and iso-codes: LGPL-2.1; the codes themselves are free to use",
@@ -296,9 +295,7 @@ def _check_region_name(
         raise ReferenceDataError(filename, line, f"M49 code {code} is named {name!r} here but {known!r} above")
 
 
-def _read_m49(
-    data_dir: Path | None, countries: dict[str, CountryRecord], regions: dict[tuple[str, str], str]
-) -> int:
+def _read_m49(data_dir: Path | None, countries: dict[str, CountryRecord], regions: dict[tuple[str, str], str]) -> int:
     parents: dict[str, str] = {}  # child code -> parent code, to keep the hierarchy consistent
     members = 0
     for line, row, country in _keyed_rows(M49, data_dir, countries):
@@ -332,9 +329,7 @@ def _read_m49(
     return members
 
 
-def _read_itu(
-    data_dir: Path | None, countries: dict[str, CountryRecord], regions: dict[tuple[str, str], str]
-) -> int:
+def _read_itu(data_dir: Path | None, countries: dict[str, CountryRecord], regions: dict[tuple[str, str], str]) -> int:
     members = 0
     for line, row, country in _keyed_rows(ITU_REGIONS, data_dir, countries):
         slug = row["itu_region"]
