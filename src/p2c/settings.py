@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "template_partials",
+    "django_filters",
     "p2c.core",
     "p2c.geo",
     "p2c.accounts",

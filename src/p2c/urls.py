@@ -1,12 +1,15 @@
 """Top-level URL configuration."""
 
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from p2c.core import views as core_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("health/", core_views.health, name="health"),
+    path("pledges/", include("p2c.pledges.urls")),
+    path("entities/", include("p2c.entities.urls")),
+    path("countries/", include("p2c.geo.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -53,11 +53,11 @@ def headline_figures() -> HeadlineFigures:
     )
 
 
+def with_card_relations(pledges: QuerySet[Pledge]) -> QuerySet[Pledge]:
+    """Everything the pledge card (``pledges/_card.html``) shows, fetched in a fixed number of queries."""
+    return pledges.select_related("lead_entity").prefetch_related("focus_areas", "countries", "regions")
+
+
 def latest_published_pledges(*, limit: int) -> QuerySet[Pledge]:
-    """The most recently published pledges, ready for cards (lead entity, focus areas, countries)."""
-    return (
-        published_pledges()
-        .select_related("lead_entity")
-        .prefetch_related("focus_areas", "countries", "regions")
-        .order_by("-published_at", "-id")[:limit]
-    )
+    """The most recently published pledges, ready for cards."""
+    return with_card_relations(published_pledges()).order_by("-published_at", "-id")[:limit]

@@ -1,0 +1,1 @@
+"""Public pledge pages: the explorer (``explorer``) and the pledge page (``detail``)."""
