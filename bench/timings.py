@@ -1,0 +1,101 @@
+"""Server time of the public pages, measured in-process with Django's test client.
+
+Each measure runs a few warm-up requests, then at least 50 timed ones, rotating through several
+URLs of the same kind so that no single cached plan or row flatters the figure. "Server time" is the
+time Django takes to turn the request into a response: routing, middleware, queries, rendering.
+"""
+
+from __future__ import annotations
+
+import random
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+WARM_UP = 3
+
+SEARCH_TERMS = ["school", "rural", "women", "broadband", "skills", "satellite", "fibre", "youth", "health", "finance"]
+FILTER_COMBINATIONS = [
+    "focus_area=access&grouping=ldc&type=financial",
+    "focus_area=adoption&target_group=women-girls&grouping=sids",
+    "type=programmatic&entity_type=government&sdg=4",
+    "focus_area=value-creation&grouping=lldc&sdg=9",
+    "focus_area=accelerate&entity_type=private-sector&type=financial",
+]
+COUNTRIES = ["KE", "NP", "BD", "FJ", "BR", "IN", "SN", "BO", "ET", "VU"]
+
+
+@dataclass(frozen=True)
+class Timing:
+    """Percentiles of server time for one kind of request, in milliseconds."""
+
+    name: str
+    requests: int
+    p50: float
+    p95: float
+    target_p95: float | None
+
+    @property
+    def verdict(self) -> str:
+        if self.target_p95 is None:
+            return ""
+        return "meets target" if self.p95 <= self.target_p95 else "MISSES target"
+
+
+def measure(name: str, urls: Callable[[int], str], *, requests: int, target_p95: float | None) -> Timing:
+    """Time ``requests`` GETs of ``urls(i)``; every response must be 200."""
+    from django.test import Client
+
+    client = Client()
+    for i in range(WARM_UP):
+        client.get(urls(i))
+    samples = []
+    for i in range(requests):
+        url = urls(i)
+        started = time.perf_counter()
+        response = client.get(url)
+        samples.append((time.perf_counter() - started) * 1000)
+        if response.status_code != 200:
+            raise RuntimeError(f"{url} answered {response.status_code}")
+    samples.sort()
+    p95 = samples[max(0, int(round(0.95 * len(samples))) - 1)]
+    return Timing(name, len(samples), statistics.median(samples), p95, target_p95)
+
+
+def page_timings(*, requests: int, seed: int = 1) -> list[Timing]:
+    """The figures issue 4 asks for: explorer, search, three filters, country page, pledge page."""
+    from p2c.pledges.selectors import published_pledges
+
+    rng = random.Random(seed)  # noqa: S311 - picks sample pages, not secrets
+    total = published_pledges().count()
+    offsets = sorted(rng.sample(range(total), min(total, 200)))
+    references = [published_pledges().order_by("id").values_list("reference", flat=True)[o] for o in offsets]
+    rng.shuffle(references)
+    return [
+        measure("explorer, first page", lambda i: "/pledges/", requests=requests, target_p95=100),
+        measure(
+            "explorer, text search",
+            lambda i: f"/pledges/?q={SEARCH_TERMS[i % len(SEARCH_TERMS)]}",
+            requests=requests,
+            target_p95=100,
+        ),
+        measure(
+            "explorer, three filters",
+            lambda i: f"/pledges/?{FILTER_COMBINATIONS[i % len(FILTER_COMBINATIONS)]}",
+            requests=requests,
+            target_p95=100,
+        ),
+        measure(
+            "country page",
+            lambda i: f"/countries/{COUNTRIES[i % len(COUNTRIES)]}/",
+            requests=requests,
+            target_p95=150,
+        ),
+        measure(
+            "pledge page",
+            lambda i: f"/pledges/{references[i % len(references)]}/",
+            requests=requests,
+            target_p95=30,
+        ),
+    ]
