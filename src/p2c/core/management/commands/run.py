@@ -46,7 +46,8 @@ class Command(BaseCommand):
             "--access-logfile",
             "-",
             "--graceful-timeout",
-            "5",
+            "3",
+            "--no-control-socket",  # several `make run`s on one machine would share its socket path
         ]
         worker = [sys.executable, "-m", "p2c.cli", "db_worker", "--queue-name", "*", "--no-reload"]
         children = {
