@@ -225,3 +225,6 @@ LOGGING = {
 P2C_SITE_NAME = env_str("P2C_SITE_NAME", "Partner2Connect")
 # The largest amount a pledge may carry, in USD: anything above is treated as a typing error.
 P2C_MAX_PLEDGE_USD = 1_000_000_000_000
+# Milestones are recorded when published pledges first cross every multiple of these steps (0: never).
+P2C_MILESTONE_PLEDGES_STEP = env_int("P2C_MILESTONE_PLEDGES_STEP", 100)
+P2C_MILESTONE_USD_STEP = env_int("P2C_MILESTONE_USD_STEP", 10_000_000_000)

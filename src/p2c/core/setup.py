@@ -64,6 +64,8 @@ def demo_password() -> DemoPassword:
 @transaction.atomic
 def demo_accounts_ensure(*, password: str) -> list[User]:
     """The demo reviewer and the demo pledger (focal point of the demo entity), with ``password``."""
+    from allauth.account.models import EmailAddress
+
     from p2c.entities.models import Entity, Membership
 
     reviewer, _ = User.objects.get_or_create(
@@ -74,6 +76,10 @@ def demo_accounts_ensure(*, password: str) -> list[User]:
     for user in (reviewer, pledger):
         user.set_password(password)
         user.save()
+        # Sign-in requires a confirmed email address (allauth's EmailAddress); demo addresses are not real.
+        EmailAddress.objects.update_or_create(
+            user=user, email=user.email, defaults={"verified": True, "primary": True}
+        )
     entity = Entity.objects.filter(name=DEMO_ENTITY_NAME).first()
     if entity is not None:
         Membership.objects.update_or_create(
@@ -82,6 +88,17 @@ def demo_accounts_ensure(*, password: str) -> list[User]:
             defaults={"role": Membership.Role.FOCAL_POINT, "status": Membership.Status.ACTIVE},
         )
     return [reviewer, pledger]
+
+
+def about_seed_path() -> Path | None:
+    """The coalition's About page as a WordPress document, when the shared seeds sit beside the checkout.
+
+    Its prose is not ours to copy into the repository, so the first run imports it from there
+    (``../shared/seeds/about-p2c.wp.json``, or ``P2C_ABOUT_SEED``) when it exists.
+    """
+    given = os.environ.get("P2C_ABOUT_SEED", "")
+    path = Path(given) if given else Path(settings.BASE_DIR).parent / "shared" / "seeds" / "about-p2c.wp.json"
+    return path if path.is_file() else None
 
 
 def is_initialised() -> bool:

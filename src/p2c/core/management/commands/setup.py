@@ -35,6 +35,10 @@ class Command(BaseCommand):
             if with_demo:
                 self.stdout.write(f"First run: creating {options['demo_pledges']} demo pledges…")
                 call_command("demo_data", pledges=options["demo_pledges"], seed=1, stdout=self.stdout)
+                call_command("record_milestones", stdout=self.stdout)
+            about = setup.about_seed_path()
+            if about is not None:
+                call_command("import_wordpress", str(about), as_about=True, stdout=self.stdout)
             setup.mark_initialised()
         if with_demo:
             self._demo_accounts()
