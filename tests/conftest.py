@@ -41,6 +41,12 @@ def _reference_data_present(request: pytest.FixtureRequest, django_db_blocker: A
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    """A real hasher costs ~0.85 s a user here; tests check behaviour, not hash strength."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _plain_static_files(settings: Any) -> None:
     """Tests serve static files from the source tree, without a collectstatic manifest."""
     settings.STORAGES = {

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "p2c.content",
     "p2c.pledges",
     "p2c.demo",
+    "p2c.dashboard",
 ]
 
 MIDDLEWARE = [
@@ -155,7 +156,59 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "admin:login"
+
+# --- Accounts (django-allauth) ------------------------------------------------------------------
+# Sign-up and sign-in by email (there is no username), mandatory email verification, password
+# reset, rate limits, TOTP two-factor authentication. See docs/accounts.md.
+INSTALLED_APPS += ["allauth", "allauth.account", "allauth.mfa"]
+MIDDLEWARE += [
+    "allauth.account.middleware.AccountMiddleware",
+    # After sessions, auth and messages: sends staff without TOTP to the enrolment page.
+    "p2c.accounts.middleware.StaffMfaMiddleware",
+]
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "/my/entities/"
+LOGOUT_REDIRECT_URL = "/"
+ACCOUNT_ADAPTER = "p2c.accounts.adapters.AccountAdapter"
+ACCOUNT_FORMS = {"login": "p2c.accounts.forms.LoginForm", "signup": "p2c.accounts.forms.SignupForm"}
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False  # the link opens a page with a button: mail scanners do not verify
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 3
+ACCOUNT_LOGOUT_ON_GET = False  # signing out is a POST (a button), never a link
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_SESSION_REMEMBER = None  # a "Remember me" box on the sign-in form
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
+ACCOUNT_RATE_LIMITS = {
+    # Failed sign-ins: 10 a minute from one address, 5 per 5 minutes for one account.
+    "login_failed": "10/m/ip,5/300s/key",
+    "login": "30/m/ip",
+    "signup": "20/m/ip",
+    "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+    "confirm_email": "1/180s/key",  # at most one verification email per address every 3 minutes
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+    "reauthenticate": "10/m/user",
+}
+MFA_ADAPTER = "p2c.accounts.adapters.MFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Reviewers and admins must enrol TOTP before any review or admin page (default: on in production).
+P2C_REQUIRE_MFA_FOR_STAFF = env_bool("P2C_REQUIRE_MFA_FOR_STAFF", default=PRODUCTION)
+P2C_MFA_REQUIRED_PATHS = ("/admin/", "/review/")
+# Where the site is reached from outside: links in emails sent by services (membership requests, …).
+P2C_BASE_URL = env_str(
+    "P2C_BASE_URL", f"https://{ALLOWED_HOSTS[0].lstrip('.')}" if PRODUCTION else "http://localhost:8000"
+).rstrip("/")
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "en"

@@ -8,3 +8,11 @@ class AccountsConfig(AppConfig):
     name = "p2c.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        # The admin signs people in through allauth's sign-in page, so its rate limits and the
+        # second factor (TOTP) apply there too; a password alone never opens /admin/.
+        from allauth.account.decorators import secure_admin_login
+        from django.contrib import admin
+
+        admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]

@@ -77,9 +77,7 @@ def demo_accounts_ensure(*, password: str) -> list[User]:
         user.set_password(password)
         user.save()
         # Sign-in requires a confirmed email address (allauth's EmailAddress); demo addresses are not real.
-        EmailAddress.objects.update_or_create(
-            user=user, email=user.email, defaults={"verified": True, "primary": True}
-        )
+        EmailAddress.objects.update_or_create(user=user, email=user.email, defaults={"verified": True, "primary": True})
     entity = Entity.objects.filter(name=DEMO_ENTITY_NAME).first()
     if entity is not None:
         Membership.objects.update_or_create(

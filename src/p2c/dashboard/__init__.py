@@ -1,0 +1,1 @@
+"""The dashboard: aggregates, charts and the world map, rendered on the server as light SVG."""
