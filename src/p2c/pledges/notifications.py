@@ -1,0 +1,107 @@
+"""Emails about review transitions, queued after the transition commits (see docs/workflow.md).
+
+A transition registers ``on_commit(pledge, event)``; once its transaction has committed, the
+recipients are read, the templates ``emails/pledge_<event>_{subject,message}.txt`` and
+``_message.html`` are rendered, and one email per recipient goes to the background worker
+(``p2c.core.email.email_queue``). The callback is *robust*: if rendering or queueing fails the
+error is logged and the transition, already committed, stands. Sending is retried by the worker.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import Permission
+from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+
+from p2c.accounts.models import User
+from p2c.core.email import email_queue
+from p2c.entities.models import Membership
+from p2c.pledges.models import Pledge
+
+logger = logging.getLogger(__name__)
+
+# Who each email goes to: the secretariat's reviewers, or the lead entity's members.
+EVENTS = {
+    "submitted": "reviewers",
+    "changes_requested": "members",
+    "published": "members",
+    "rejected": "members",
+}
+
+
+def pledge_path(pledge: Pledge) -> str:
+    """The pledge's page: its public page once published, otherwise its page in the pledger's workspace."""
+    if pledge.state == Pledge.State.PUBLISHED:
+        return f"/pledges/{pledge.reference}/"
+    return f"/my/pledges/{pledge.reference}/"
+
+
+def pledge_url(pledge: Pledge) -> str:
+    """``pledge_path`` as an absolute link for emails."""
+    return f"{settings.P2C_BASE_URL}{pledge_path(pledge)}"
+
+
+def reviewer_emails(*, exclude_entity_id: int | None = None) -> list[str]:
+    """Addresses of active users who may review pledges (``pledges.review_pledge``, directly, by group or as superuser).
+
+    Members of ``exclude_entity_id`` are left out: they may not review their own entity's pledges.
+    """
+    permission = Permission.objects.get(codename="review_pledge", content_type__app_label="pledges")
+    users = User.objects.filter(is_active=True).filter(
+        Q(is_superuser=True) | Q(user_permissions=permission) | Q(groups__permissions=permission)
+    )
+    if exclude_entity_id is not None:
+        users = users.exclude(memberships__entity_id=exclude_entity_id, memberships__status=Membership.Status.ACTIVE)
+    return sorted(set(users.values_list("email", flat=True)))
+
+
+def member_emails(entity_id: int) -> list[str]:
+    """Addresses of the active members and focal points of an entity."""
+    return sorted(
+        set(
+            Membership.objects.filter(
+                entity_id=entity_id, status=Membership.Status.ACTIVE, user__is_active=True
+            ).values_list("user__email", flat=True)
+        )
+    )
+
+
+def pledge_event_notify(*, pledge_id: int, event: str, actor_id: int | None = None, comment: str = "") -> int:
+    """Queue the emails for ``event`` on pledge ``pledge_id``; returns how many were queued."""
+    pledge = Pledge.objects.select_related("lead_entity").get(pk=pledge_id)
+    if EVENTS[event] == "reviewers":
+        recipients = reviewer_emails(exclude_entity_id=pledge.lead_entity_id)
+    else:
+        recipients = member_emails(pledge.lead_entity_id)
+    actor = User.objects.filter(pk=actor_id).first() if actor_id else None
+    context: dict[str, Any] = {
+        "site_name": settings.P2C_SITE_NAME,
+        "pledge": pledge,
+        "entity": pledge.lead_entity,
+        "actor": actor,
+        "comment": comment,
+        "url": pledge_url(pledge),
+    }
+    subject = " ".join(render_to_string(f"emails/pledge_{event}_subject.txt", context).split())
+    text = render_to_string(f"emails/pledge_{event}_message.txt", context).strip()
+    html = render_to_string(f"emails/pledge_{event}_message.html", context).strip()
+    for address in recipients:
+        email_queue(subject=f"[{settings.P2C_SITE_NAME}] {subject}", to=[address], text=text, html=html)
+    return len(recipients)
+
+
+def on_commit(pledge: Pledge, event: str, *, actor_id: int | None = None, comment: str = "") -> None:
+    """Queue ``event``'s emails once the current transaction commits; never fails the transition."""
+    if event not in EVENTS:
+        raise ValueError(f"Unknown pledge event: {event}")
+    pledge_id = pledge.pk
+
+    def send() -> None:
+        pledge_event_notify(pledge_id=pledge_id, event=event, actor_id=actor_id, comment=comment)
+
+    transaction.on_commit(send, robust=True)
