@@ -55,6 +55,7 @@ def main() -> None:
         rows.append((f"demo data: {options.pledges:,} pledges", f"{seconds:.1f} s ({rate:,.0f} pledges/s)"))
         rows.append(("demo data: peak memory", f"{peak_mb:,.0f} MB"))
 
+    p2c("collectstatic", "--no-input", "-v", "0")  # pages are served as in production: hashed static names
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "p2c.settings")
     import django
 

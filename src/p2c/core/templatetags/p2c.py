@@ -1,4 +1,4 @@
-"""Template filters and tags every page uses: money in words, the site name, the current nav item.
+"""Template filters and tags every page uses: money in words, Markdown, the site name, the current nav item.
 
 ``{% load p2c %}``. Money filters take a number (``Decimal``, ``int``, ``float`` or a numeric
 string) and return text; anything else (``None``, ``""``) gives an empty string, so a pledge
@@ -7,6 +7,7 @@ without a USD estimate simply shows nothing.
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
@@ -14,7 +15,10 @@ from django import template
 from django.conf import settings
 from django.utils import formats
 from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext, gettext_noop
+
+from p2c.core.markdown import markdown_to_html
 
 register = template.Library()
 
@@ -106,3 +110,30 @@ def is_current(path: Any, prefix: str) -> bool:
 def site_name() -> str:
     """The site's name from settings: works without a request or context processors (500 page)."""
     return str(getattr(settings, "P2C_SITE_NAME", "Partner2Connect"))
+
+
+@register.filter
+def markdown(value: Any) -> SafeString:
+    """Markdown written by a user as sanitised HTML (see ``p2c.core.markdown``); ``None`` gives ``""``."""
+    if value is None:
+        return SafeString("")
+    return markdown_to_html(str(value))
+
+
+@register.filter
+def decimal_plain(value: Any) -> str:
+    """An exact decimal without trailing zeros or exponent: ``1.0823000000`` gives ``1.0823``."""
+    number = _to_decimal(value)
+    if number is None:
+        return ""
+    text = f"{number:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+_HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+@register.filter
+def hex_colour(value: Any) -> str:
+    """``value`` if it is a ``#rrggbb`` colour, else ``""``: safe to put in a ``style`` attribute."""
+    return value if isinstance(value, str) and _HEX_COLOUR.match(value) else ""
