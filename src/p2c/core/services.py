@@ -66,3 +66,19 @@ def platform_demo_data_clear() -> None:
     """Forget the demo data marker (the banner disappears)."""
     PlatformState.objects.filter(id=1).update(demo_data_loaded_at=None, demo_data_description="")
     transaction.on_commit(lambda: cache.delete(DEMO_CACHE_KEY))
+
+
+def database_statistics_refresh() -> None:
+    """Refresh the query planner's statistics after a bulk load.
+
+    Without them SQLite takes ``state = 'published'`` (three rows in four) for a selective filter
+    and walks the whole table; PostgreSQL misjudges row counts until autovacuum catches up.
+    """
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("PRAGMA analysis_limit=1000")
+            cursor.execute("ANALYZE")
+        elif connection.vendor == "postgresql":
+            cursor.execute("ANALYZE")

@@ -29,7 +29,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from p2c.content.models import Event
-from p2c.core.services import platform_demo_data_clear, platform_demo_data_mark
+from p2c.core.services import database_statistics_refresh, platform_demo_data_clear, platform_demo_data_mark
 from p2c.demo import vocabulary as v
 from p2c.demo.generator import CountryInfo, DemoGenerator, EventInfo, Lookups, entity_count_for
 from p2c.demo.names import DEMO_SLUG_PREFIX
@@ -129,6 +129,7 @@ def demo_data_load(
         if progress is not None:
             progress(done, pledges)
 
+    database_statistics_refresh()
     platform_demo_data_mark(description=demo_description())
     return DemoLoadResult(
         entities=len(entity_ids),
