@@ -8,6 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from p2c.content.models import Milestone, Page
@@ -104,7 +105,7 @@ def milestones_record() -> list[Milestone]:
     rows = published_pledges().order_by("published_at", "id").values_list("published_at", "usd_estimate")
     for count, (published_at, estimate) in enumerate(rows.iterator(chunk_size=5000), start=1):
         usd += estimate or 0
-        day = published_at.date()
+        day = published_at.date() if published_at else timezone.localdate()  # published ⇒ dated (a DB constraint)
         while pledge_step and count >= next_pledges:
             add(Milestone.Metric.PLEDGES, Decimal(next_pledges), day, _pledge_milestone_title(next_pledges))
             next_pledges += pledge_step

@@ -25,6 +25,7 @@ from p2c.demo.distributions import (
     zipf_weights,
 )
 from p2c.demo.names import EntityNamer, acronym_for, slug_for, website_for
+from p2c.pledges.search import entity_names_compose
 
 ANCHOR_MOMENT = dt.datetime(v.ANCHOR.year, v.ANCHOR.month, v.ANCHOR.day, tzinfo=dt.UTC)
 LATEST_END = dt.date(2030, 12, 31)
@@ -256,6 +257,10 @@ class DemoGenerator:
             "title": title,
             "summary": summary[:600],
             "description": description,
+            # What the full-text search reads for entity names (p2c.pledges.search), as the ORM would store it.
+            "entity_names": entity_names_compose(
+                [(self.entities[i].name, self.entities[i].acronym) for i in (lead, *(p for p, _role in partners))]
+            ),
             "scope": scope,
             "pledged_on": pledged_on,
             "start_date": start_date,

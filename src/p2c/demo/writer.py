@@ -7,6 +7,11 @@ front (the sequence on PostgreSQL; on SQLite the chunk's write transaction makes
 so the relation rows can point at them without reading anything back. Values of date, datetime and
 decimal columns go through the backend's adapters, as ``bulk_create`` would; every other column
 takes the value as it is.
+
+The full-text index is filled per chunk: on SQLite in one statement over the chunk's id range
+(``search_index_bulk_insert``; three times cheaper than its per-row trigger), on PostgreSQL by
+the GIN expression indexes themselves. ``Pledge.entity_names`` (the names
+searched for the lead entity and partners) comes from the generator, since no ``save()`` runs here.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from p2c.demo.generator import PledgeSpec
 from p2c.pledges.models import Pledge, PledgePartner, PledgeTarget, ReferenceCounter
 from p2c.pledges.references import reference_format
+from p2c.pledges.search import search_index_bulk_insert
 
 _TARGET_FIELDS = ("pledge", "indicator", "unit", "baseline", "target_value", "target_year", "order")
 _M2M_FIELDS = ("focus_areas", "pillars", "pledge_types", "sdgs", "target_groups", "countries", "regions")
@@ -52,7 +58,8 @@ def pledges_write(chunk: list[PledgeSpec], entity_ids: list[int], counters: dict
         rows.append(tuple(_db_value(values, field, prep) for field, prep in columns))
 
     with connection.cursor() as cursor:
-        rows_insert(cursor, Pledge, tuple(field.name for field, _prep in columns), rows)
+        with search_index_bulk_insert(cursor, ids[0], ids[-1]):
+            rows_insert(cursor, Pledge, tuple(field.name for field, _prep in columns), rows)
         pairs = list(zip(ids, chunk, strict=True))
         for name in _M2M_FIELDS:
             through, own, other = _m2m(name)

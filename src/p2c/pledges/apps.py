@@ -8,3 +8,9 @@ class PledgesConfig(AppConfig):
     name = "p2c.pledges"
     label = "pledges"
     verbose_name = _("Pledges")
+
+    def ready(self) -> None:
+        from p2c.pledges import filters, search
+
+        search.connect_receivers(self)
+        filters.connect_receivers()

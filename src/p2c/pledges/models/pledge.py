@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -56,6 +58,13 @@ class Pledge(models.Model):
     title = models.CharField(_("title"), max_length=TITLE_MAX_LENGTH)
     summary = models.CharField(_("summary"), max_length=600, blank=True)
     description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
+    entity_names = models.TextField(
+        _("entity names (for search)"),
+        blank=True,
+        default="",
+        editable=False,
+        help_text=_("Names and acronyms of the lead entity and partners, kept by p2c.pledges.search."),
+    )
     lead_entity = models.ForeignKey(
         "entities.Entity", models.PROTECT, related_name="led_pledges", verbose_name=_("lead entity")
     )
@@ -133,6 +142,9 @@ class Pledge(models.Model):
         indexes = [
             models.Index(fields=["state", "published_at"], name="pledges_state_published_idx"),
             models.Index(fields=["lead_entity", "state"], name="pledges_entity_state_idx"),
+            # The explorer's title sort; its value sort and full-text indexes are vendor-specific
+            # and live in migration 0002_search (see p2c.pledges.search).
+            models.Index(fields=["state", "title", "id"], name="pledges_state_title_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -191,6 +203,21 @@ class PledgePartner(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entity} ({self.get_role_display()})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        from p2c.pledges.search import entity_names_refresh_on_commit
+
+        entity_names_refresh_on_commit([self.pledge_id])
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        """Delete, and refresh the pledge's searchable entity names (queryset deletes do not)."""
+        pledge_id = self.pledge_id
+        deleted = super().delete(*args, **kwargs)
+        from p2c.pledges.search import entity_names_refresh_on_commit
+
+        entity_names_refresh_on_commit([pledge_id])
+        return deleted
 
     def clean(self) -> None:
         """A lead entity cannot also be its own partner."""
