@@ -342,3 +342,16 @@ def test_the_first_page_with_everything_it_loads_weighs_under_100_kb(client: Cli
     weight = sum(len(gzip.compress(part, compresslevel=6)) for part in parts)
     assert weight < 100_000, f"the explorer weighs {weight} bytes compressed"
     assert weight < 40_000, f"the explorer weighs {weight} bytes compressed: more than expected"
+
+
+def test_best_match_pages_follow_the_relevance_order_across_both_groups(client: Client) -> None:
+    """Pages of a search read title matches, then other hits; together they are the queryset's order."""
+    for i in range(27):
+        PledgeFactory(state=PUBLISHED, title=f"Solar schools {i}")
+    for i in range(31):
+        PledgeFactory(state=PUBLISHED, title=f"Community networks {i}", description="Power for rural solar sites.")
+    PledgeFactory(state=PUBLISHED, title="Something else")
+    expected = [p.title for p in pledge_filter(QueryDict("q=solar")).queryset]
+    assert len(expected) == 58 and expected[0].startswith("Solar schools") and expected[-1].startswith("Community")
+    shown_pages = [cards(page(client, f"q=solar&page={n}")) for n in (1, 2, 3)]
+    assert [title for titles in shown_pages for title in titles] == expected

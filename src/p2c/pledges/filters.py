@@ -27,7 +27,7 @@ from typing import Any, Protocol
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import BooleanField, Count, ExpressionWrapper, F, Func, Model, Q, QuerySet, Sum
+from django.db.models import Count, F, Model, Q, QuerySet, Sum, Window
 from django.db.models.signals import post_delete, post_save
 from django.utils.datastructures import MultiValueDict
 from django.utils.functional import Promise
@@ -254,7 +254,6 @@ class FilterResult:
     entities: dict[str, Entity] = field(default_factory=dict)
     typed: dict[str, str] = field(default_factory=dict)  # malformed text values, to show them again
     unsearched: QuerySet[Pledge] | None = None  # the same filters without the search (unordered)
-    walk: QuerySet[Pledge] | None = None  # the same as ``queryset``, planned for walking an index in order
 
     @property
     def is_filtered(self) -> bool:
@@ -348,7 +347,9 @@ CHOICE_FILTERS: list[ChoiceFilter] = [
         "entity_type",
         _("Type of lead entity"),
         _("There is no entity type “%(value)s”."),
-        lambda v, o: Q(lead_entity__entity_type_id__in=[o.entity_types[x] for x in v]),
+        lambda v, o: Q(
+            lead_entity_id__in=Entity.objects.filter(entity_type_id__in=[o.entity_types[x] for x in v]).values("id")
+        ),
     ),
     ChoiceFilter(
         "entity",
@@ -558,23 +559,22 @@ def pledge_filter(params: Params | Mapping[str, Any], *, options: FilterOptions 
         sort = "relevance" if "q" in values and search_terms(search) else "newest"
     values["sort"] = [sort]
     ordering = _ordering(sort, search)
-    hinted, plain = _published_hinted(), published_pledges()
-    # SQLite looks pledges up from the first list it is given: most selective filters first.
+    published = published_pledges()
+    # Most selective filters first: when SQLite drives a query from a filter's list, it takes the first.
     order = [(SELECTIVITY.get(p, len(SELECTIVITY)), i) for i, p in enumerate(applied_params)]
     conditions = [conditions[i] for _rank, i in sorted(order)]
     specific = sum(1 for rank, _i in order if rank < SELECTIVITY["q"])
-    unsearched = hinted.filter(*conditions)
+    unsearched = published.filter(*conditions)
 
     def searched(base: QuerySet[Pledge]) -> QuerySet[Pledge]:
         if not searching:
             return base.filter(*conditions)
         return pledge_search(base.filter(*conditions[:specific]), search).filter(*conditions[specific:])
 
-    queryset, walk = searched(hinted), searched(plain)
+    queryset = searched(published)
     return FilterResult(
         queryset=queryset.order_by(*ordering),
         unsearched=unsearched,
-        walk=walk.order_by(*ordering),
         errors=errors,
         active_filters=active,
         values=values,
@@ -584,40 +584,6 @@ def pledge_filter(params: Params | Mapping[str, Any], *, options: FilterOptions 
         entities=entities,
         typed=typed,
     )
-
-
-class _Likely(Func):
-    """``likely(condition)`` on SQLite, the condition itself elsewhere: a hint for SQLite's planner."""
-
-    function = "likely"
-    output_field = BooleanField()
-
-    def as_sql(
-        self,
-        compiler: Any,
-        connection: Any,
-        function: str | None = None,
-        template: str | None = None,
-        arg_joiner: str | None = None,
-        **extra_context: Any,
-    ) -> Any:
-        return compiler.compile(self.get_source_expressions()[0])
-
-    def as_sqlite(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
-        return super().as_sql(compiler, connection, **extra_context)
-
-
-def _published_hinted() -> QuerySet[Pledge]:
-    """Exactly ``published_pledges()``, telling SQLite that most pledges are published.
-
-    Without statistics (nobody runs ANALYZE), SQLite takes ``state = 'published'`` for a selective
-    condition and scans the state index, probing every filter's list for each of the tens of
-    thousands of published pledges, even when a filter names a few hundred pledges that it could
-    look up directly. ``likely()`` changes only that estimate: ``country=KE`` counts in 3 ms instead
-    of 27 ms at 100,000 pledges. The rows are the same (a test compares them).
-    """
-    published = Q(state=Pledge.State.PUBLISHED)
-    return Pledge.objects.filter(_Likely(ExpressionWrapper(published, output_field=BooleanField())))
 
 
 def _usd_label(amount: Decimal) -> str:
@@ -694,51 +660,65 @@ class ResultsPage:
 
 def pledge_results_page(result: FilterResult, page: str | None, *, per_page: int = PER_PAGE) -> ResultsPage:
     """Page ``page`` (1 if missing or malformed, the last one if too high) of ``result``, with totals."""
-    totals = pledge_totals(result.queryset)
+    wanted = int(page) if page and page.isdigit() and len(page) < 7 else 1
+    wanted = max(wanted, 1)
+    ids: list[int] | None = None
+    totals: Totals | None = None
+    if result.is_filtered and result.sort != "relevance":
+        ids, totals = _page_ids_with_totals(result, (wanted - 1) * per_page, per_page)
+    if totals is None:
+        totals = pledge_totals(result.queryset)
     num_pages = max(1, math.ceil(totals.count / per_page))
-    number = int(page) if page and page.isdigit() and len(page) < 7 else 1
-    number = min(max(number, 1), num_pages)
-    offset = (number - 1) * per_page
+    number = min(wanted, num_pages)
     pledges: list[Pledge] = []
     if totals.count:
-        # Sort ids only, then load the page's rows: sorting thousands of whole rows (descriptions
-        # included) costs far more than sorting their ids.
-        ids = _page_ids(result, offset, per_page, totals.count)
+        if ids is None or number != wanted:
+            # Sort ids only, then load the page's rows: sorting thousands of whole rows
+            # (descriptions included) costs far more than sorting their ids.
+            ids = _page_ids(result, (number - 1) * per_page, per_page)
         rows = {p.pk: p for p in with_card_relations(Pledge.objects.filter(id__in=ids)).order_by()}
         pledges = [rows[pk] for pk in ids if pk in rows]
     return ResultsPage(pledges=pledges, number=number, num_pages=num_pages, per_page=per_page, totals=totals)
 
 
-SPARSE = 500  # at most this many hits: look them up and sort them; more: walk the sort order's index
+def _page_ids_with_totals(result: FilterResult, offset: int, limit: int) -> tuple[list[int], Totals | None]:
+    """One page's ids and the totals over every match, from one query (window aggregates).
+
+    With filters, finding the matches is the expensive part, and a separate count and page would
+    find them twice. (Without filters, the count reads an index and the page walks another, which
+    is cheaper than gathering every published pledge; a search sorts by relevance in two groups.)
+    ``None`` for the totals when the page is past the end: nothing came back to carry them.
+    """
+    rows = list(
+        result.queryset.annotate(
+            matched=Window(Count("id")), matched_usd=Window(Sum("usd_estimate")), valued=Window(Count("usd_estimate"))
+        ).values_list("id", "matched", "matched_usd", "valued")[offset : offset + limit]
+    )
+    if not rows:
+        return [], (Totals(count=0, usd=Decimal(0), valued=0) if not offset else None)
+    _id, count, usd, valued = rows[0]
+    return [row[0] for row in rows], Totals(count=count, usd=Decimal(usd or 0), valued=valued)
 
 
-def _page_ids(result: FilterResult, offset: int, limit: int, count: int) -> list[int]:
+def _page_ids(result: FilterResult, offset: int, limit: int) -> list[int]:
     """The ids of one page, in the result's order.
-
-    A few hundred hits are cheapest to look up and sort; more are cheapest found by walking the
-    sort order's index and stopping once the page is full (``result.walk``: SQLite's planner only
-    walks when it takes the state condition for a selective one, see ``_published_hinted``).
-    Measured at 100,000 pledges on SQLite: ``focus_area=access`` 19 ms walking against 61 ms
-    sorting; ``q=kijiji`` (1,800 hits) 24 ms against 5 ms.
 
     Best match first is "title or entity names match, newest first; then the other hits, newest
     first". Sorting every hit by that (tens of thousands for a common word) is what makes a search
-    slow, so the two groups are read one after the other, each in publication order; only the
-    size of the first group needs counting. The order is the same as the queryset's.
+    slow, so the two groups are read one after the other, each in publication order from its
+    index (the first group is counted only when a page lies beyond it). The order is the queryset's.
     """
-    source = result.queryset if count <= SPARSE or result.walk is None else result.walk
     headline = pledge_search_headline(result.search) if result.sort == "relevance" else None
     if headline is None:
-        return list(source.values_list("id", flat=True)[offset : offset + limit])
+        return list(result.queryset.values_list("id", flat=True)[offset : offset + limit])
     newest = _ordering("newest", "")
     # The headline columns are searched too, so a headline match is a hit: no need to ask for both.
     first = (result.unsearched if result.unsearched is not None else result.queryset).filter(headline)
-    in_first = first.count()
-    ids: list[int] = []
-    if offset < in_first:
-        ids = list(first.order_by(*newest).values_list("id", flat=True)[offset : offset + limit])
-    if len(ids) < limit:
-        skip = max(0, offset - in_first)
-        rest = source.order_by(*newest).exclude(headline)
-        ids += list(rest.values_list("id", flat=True)[skip : skip + limit - len(ids)])
-    return ids
+    ids = list(first.order_by(*newest).values_list("id", flat=True)[offset : offset + limit])
+    if len(ids) == limit:
+        return ids
+    # The page reaches past the first group: how many pages' worth of the rest to skip.
+    in_first = offset + len(ids) if ids or not offset else first.count()
+    skip = max(0, offset - in_first)
+    rest = result.queryset.order_by(*newest).exclude(headline)
+    return ids + list(rest.values_list("id", flat=True)[skip : skip + limit - len(ids)])
