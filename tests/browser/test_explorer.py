@@ -110,7 +110,7 @@ def test_filters_update_the_results_in_place_and_the_back_button_restores_them(p
 
     # Pages of results, in place.
     page.goto("/pledges/")
-    page.locator(".pagination a[rel=next]").click()
+    page.locator(".results-pages a[rel=next]").click()
     page.wait_for_url("**/pledges/?page=2")
     assert page.get_by_text("Showing 21–24 of 24").is_visible()
 

@@ -337,7 +337,7 @@ def test_the_first_page_with_everything_it_loads_weighs_under_100_kb(client: Cli
         PledgePartner.objects.create(pledge=pledge, entity=EntityFactory())
     html = client.get("/pledges/").content
     assets = re.findall(r'(?:href|src)="/static/([^"]+)"', html.decode())
-    assert sorted(assets) == ["css/explorer.css", "css/p2c.css", "favicon.svg", "js/explorer.js"]
+    assert sorted(assets) == ["css/p2c.css", "favicon.svg", "js/explorer.js"]
     parts = [html, *((STATIC / asset).read_bytes() for asset in assets)]
     weight = sum(len(gzip.compress(part, compresslevel=6)) for part in parts)
     assert weight < 100_000, f"the explorer weighs {weight} bytes compressed"
