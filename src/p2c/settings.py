@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "p2c.entities",
     "p2c.content",
     "p2c.pledges",
+    "p2c.workspace",
+    "p2c.review",
     "p2c.demo",
     "p2c.dashboard",
 ]
@@ -172,7 +174,7 @@ AUTHENTICATION_BACKENDS = [
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "/my/entities/"
+LOGIN_REDIRECT_URL = "/my/"
 LOGOUT_REDIRECT_URL = "/"
 ACCOUNT_ADAPTER = "p2c.accounts.adapters.AccountAdapter"
 ACCOUNT_FORMS = {"login": "p2c.accounts.forms.LoginForm", "signup": "p2c.accounts.forms.SignupForm"}

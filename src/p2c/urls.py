@@ -15,4 +15,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("my/entities/", include("p2c.entities.manage_urls")),
+    path("my/", include("p2c.workspace.urls")),
+    path("review/", include("p2c.review.urls")),
 ]

@@ -110,7 +110,7 @@ def test_a_verified_account_signs_in_by_email_and_lands_on_its_organisations(cli
     labels_of_every_control(page.content.decode())
     assert "Forgotten your password?" in page.content.decode()
     response = client.post("/accounts/login/", {"login": "AMINA@kijiji.example", "password": PASSWORD})
-    assert response.status_code == 302 and response["Location"] == "/my/entities/"
+    assert response.status_code == 302 and response["Location"] == "/my/"
     assert client.get("/my/entities/").status_code == 200
 
 

@@ -28,6 +28,6 @@ def test_demo_accounts_sign_in_and_the_pledger_manages_the_demo_entity(client: C
     for email in (DEMO_REVIEWER_EMAIL, DEMO_PLEDGER_EMAIL):
         fresh = Client()
         response = fresh.post("/accounts/login/", {"login": email, "password": "demo password 123"})
-        assert response.status_code == 302 and response["Location"] == "/my/entities/", email
+        assert response.status_code == 302 and response["Location"] == "/my/", email
     client.post("/accounts/login/", {"login": DEMO_PLEDGER_EMAIL, "password": "demo password 123"})
     assert "You are a focal point" in client.get("/my/entities/kijiji-telecom/").content.decode()

@@ -76,7 +76,9 @@ def test_sign_up_verify_by_email_and_register_an_organisation(
     page.get_by_role("button", name="Yes, confirm my address").click()
 
     # Verified and signed in, on "My organisations": register one whose name resembles one already there.
-    page.wait_for_url("**/my/entities/")
+    page.wait_for_url("**/my/")
+    expect(page.get_by_role("heading", name="My pledges")).to_be_visible()
+    page.get_by_role("navigation", name="Your account").get_by_role("link", name="My organisations").click()
     expect(page.get_by_role("heading", name="My organisations")).to_be_visible()
     check_page(page, artifacts, "entities-mine-empty")
     page.get_by_role("link", name="Register an organisation").click()

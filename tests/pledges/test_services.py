@@ -13,6 +13,7 @@ from p2c.core.models import AuditEvent
 from p2c.pledges.models import Pledge, PledgeType
 from p2c.pledges.references import reference_reserve
 from p2c.pledges.services import ConcurrentEditError, pledge_draft_create, pledge_update
+from p2c.pledges.transitions import submission_errors
 from tests.factories import amina
 
 pytestmark = pytest.mark.django_db
@@ -60,16 +61,21 @@ def test_money_in_euro_is_stored_with_its_usd_estimate_rate_and_date(draft: Pled
     assert updated.usd_estimate == (Decimal("2000000") * updated.usd_rate).quantize(Decimal("0.01"))
     assert updated.version == 2
     event = AuditEvent.objects.filter(action="updated").get()
-    assert event.changed_fields["currency"] == ["", "EUR"]
+    assert event.changed_fields["amount"] == ["", "2,000,000 EUR"]
 
 
 def test_a_currency_without_an_ecb_rate_needs_the_pledgers_usd_estimate(draft: Pledge) -> None:
     with pytest.raises(ValidationError) as caught:
-        pledge_update(pledge=draft, acting_user=None, expected_version=1, amount="5000000", currency="XOF")
+        pledge_update(pledge=draft, acting_user=draft.created_by, expected_version=1, amount="5000000", currency="XOF")
     assert "usd_estimate" in caught.value.message_dict
     assert "XOF" in caught.value.message_dict["usd_estimate"][0]
     updated = pledge_update(
-        pledge=draft, acting_user=None, expected_version=1, amount="5000000", currency="XOF", pledger_usd="8200"
+        pledge=draft,
+        acting_user=draft.created_by,
+        expected_version=1,
+        amount="5000000",
+        currency="XOF",
+        pledger_usd="8200",
     )
     assert (updated.usd_estimate, updated.usd_source) == (Decimal("8200.00"), "pledger")
 
@@ -80,25 +86,31 @@ def test_a_currency_without_an_ecb_rate_needs_the_pledgers_usd_estimate(draft: P
 )
 def test_bad_money_is_refused_and_nothing_is_saved(draft: Pledge, amount: str, currency: str, field: str) -> None:
     with pytest.raises(ValidationError) as caught:
-        pledge_update(pledge=draft, acting_user=None, expected_version=1, amount=amount, currency=currency)
+        pledge_update(pledge=draft, acting_user=draft.created_by, expected_version=1, amount=amount, currency=currency)
     assert field in caught.value.message_dict
     draft.refresh_from_db()
     assert (draft.amount, draft.version) == (None, 1)
     assert not AuditEvent.objects.filter(action="updated").exists()
 
 
-def test_a_financial_pledge_needs_an_amount(draft: Pledge) -> None:
-    draft.pledge_types.add(PledgeType.objects.get(code="financial"))
-    with pytest.raises(ValidationError) as caught:
-        pledge_update(pledge=draft, acting_user=None, expected_version=1, amount="0", currency="USD")
-    assert "greater than zero" in caught.value.message_dict["amount"][0]
+def test_a_financial_draft_may_lack_its_amount_but_cannot_be_submitted_without_it(draft: Pledge) -> None:
+    financial = PledgeType.objects.get(code="financial")
+    saved = pledge_update(
+        pledge=draft,
+        acting_user=draft.created_by,
+        expected_version=1,
+        pledge_types=[financial],
+        amount="0",
+        currency="USD",
+    )
+    assert "greater than zero" in submission_errors(saved)["amount"][0]
 
 
 def test_end_before_start_is_refused(draft: Pledge) -> None:
     with pytest.raises(ValidationError) as caught:
         pledge_update(
             pledge=draft,
-            acting_user=None,
+            acting_user=draft.created_by,
             expected_version=1,
             start_date=dt.date(2025, 1, 1),
             end_date=dt.date(2024, 1, 1),
@@ -107,8 +119,8 @@ def test_end_before_start_is_refused(draft: Pledge) -> None:
 
 
 def test_an_edit_from_a_stale_version_never_overwrites_a_newer_one(draft: Pledge) -> None:
-    pledge_update(pledge=draft, acting_user=None, expected_version=1, title="First editor's title")
+    pledge_update(pledge=draft, acting_user=draft.created_by, expected_version=1, title="First editor's title")
     with pytest.raises(ConcurrentEditError, match="changed by someone else"):
-        pledge_update(pledge=draft, acting_user=None, expected_version=1, title="Second editor's title")
+        pledge_update(pledge=draft, acting_user=draft.created_by, expected_version=1, title="Second editor's title")
     draft.refresh_from_db()
     assert (draft.title, draft.version) == ("First editor's title", 2)

@@ -39,7 +39,7 @@ def test_the_worker_sends_the_submission_to_reviewers_and_the_decision_to_the_en
         submitted["Subject"] == f"[Partner2Connect] Pledge {pledge.reference} from Kijiji Telecom is waiting for review"
     )
     body = submitted.get_body(("plain",)).get_content()
-    assert f"https://pledges.example.org/my/pledges/{pledge.reference}/" in body
+    assert f"https://pledges.example.org/review/{pledge.reference}/" in body
     assert "Kijiji Telecom submitted the pledge" in body
 
     pledge_request_changes(

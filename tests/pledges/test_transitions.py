@@ -364,7 +364,7 @@ def test_submission_emails_each_reviewer_with_a_link_to_the_pledge(
     message = mail.outbox[0]
     assert len(message.to) == 1
     assert message.subject == f"[Partner2Connect] Pledge {pledge.reference} from Kijiji Telecom is waiting for review"
-    link = f"https://pledges.example.org/my/pledges/{pledge.reference}/"
+    link = f"https://pledges.example.org/review/{pledge.reference}/"
     assert link in message.body
     assert f'href="{link}"' in message.alternatives[0][0]
 

@@ -17,6 +17,7 @@ from django.contrib.auth.models import Permission
 from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
+from django.urls import reverse
 
 from p2c.accounts.models import User
 from p2c.core.email import email_queue
@@ -34,16 +35,19 @@ EVENTS = {
 }
 
 
-def pledge_path(pledge: Pledge) -> str:
-    """The pledge's page: its public page once published, otherwise its page in the pledger's workspace."""
+def pledge_path(pledge: Pledge, *, for_reviewers: bool = False) -> str:
+    """Where an email sends its reader: the review page for reviewers; otherwise the public page
+    once published, or the pledge's page in the pledger's workspace."""
+    if for_reviewers:
+        return reverse("review:detail", args=[pledge.reference])
     if pledge.state == Pledge.State.PUBLISHED:
-        return f"/pledges/{pledge.reference}/"
-    return f"/my/pledges/{pledge.reference}/"
+        return reverse("pledges:detail", args=[pledge.reference])
+    return reverse("workspace:pledge", args=[pledge.reference])
 
 
-def pledge_url(pledge: Pledge) -> str:
+def pledge_url(pledge: Pledge, *, for_reviewers: bool = False) -> str:
     """``pledge_path`` as an absolute link for emails."""
-    return f"{settings.P2C_BASE_URL}{pledge_path(pledge)}"
+    return f"{settings.P2C_BASE_URL}{pledge_path(pledge, for_reviewers=for_reviewers)}"
 
 
 def reviewer_emails(*, exclude_entity_id: int | None = None) -> list[str]:
@@ -71,8 +75,13 @@ def member_emails(entity_id: int) -> list[str]:
     )
 
 
-def pledge_event_notify(*, pledge_id: int, event: str, actor_id: int | None = None, comment: str = "") -> int:
-    """Queue the emails for ``event`` on pledge ``pledge_id``; returns how many were queued."""
+def pledge_event_notify(
+    *, pledge_id: int, event: str, actor_id: int | None = None, comment: str = "", revised: bool = False
+) -> int:
+    """Queue the emails for ``event`` on pledge ``pledge_id``; returns how many were queued.
+
+    ``revised`` says that a published pledge was just changed by publishing its revision.
+    """
     pledge = Pledge.objects.select_related("lead_entity").get(pk=pledge_id)
     if EVENTS[event] == "reviewers":
         recipients = reviewer_emails(exclude_entity_id=pledge.lead_entity_id)
@@ -85,7 +94,8 @@ def pledge_event_notify(*, pledge_id: int, event: str, actor_id: int | None = No
         "entity": pledge.lead_entity,
         "actor": actor,
         "comment": comment,
-        "url": pledge_url(pledge),
+        "revised": revised,
+        "url": pledge_url(pledge, for_reviewers=EVENTS[event] == "reviewers"),
     }
     subject = " ".join(render_to_string(f"emails/pledge_{event}_subject.txt", context).split())
     text = render_to_string(f"emails/pledge_{event}_message.txt", context).strip()
@@ -95,13 +105,15 @@ def pledge_event_notify(*, pledge_id: int, event: str, actor_id: int | None = No
     return len(recipients)
 
 
-def on_commit(pledge: Pledge, event: str, *, actor_id: int | None = None, comment: str = "") -> None:
+def on_commit(
+    pledge: Pledge, event: str, *, actor_id: int | None = None, comment: str = "", revised: bool = False
+) -> None:
     """Queue ``event``'s emails once the current transaction commits; never fails the transition."""
     if event not in EVENTS:
         raise ValueError(f"Unknown pledge event: {event}")
     pledge_id = pledge.pk
 
     def send() -> None:
-        pledge_event_notify(pledge_id=pledge_id, event=event, actor_id=actor_id, comment=comment)
+        pledge_event_notify(pledge_id=pledge_id, event=event, actor_id=actor_id, comment=comment, revised=revised)
 
     transaction.on_commit(send, robust=True)

@@ -15,6 +15,8 @@ Each transition is one function (see docs/workflow.md). Every one of them:
 Rules of who may act:
 - submit and withdraw: an active member (any role) of the lead entity; submit also needs a
   confirmed email address;
+- a revision of a published pledge (``p2c.pledges.revisions``) goes through the same transitions;
+  publishing it changes the published pledge instead and leaves the revision ``applied``;
 - publish, request changes, reject: a reviewer (``user.is_reviewer``) who is *not* an active member
   of the lead entity (nobody reviews their own organisation's pledges).
 """
@@ -32,10 +34,9 @@ from p2c.accounts.models import User
 from p2c.accounts.selectors import has_verified_email
 from p2c.core.money import money_errors
 from p2c.core.services import audit_event_record, changed_field_values
-from p2c.entities.models import Membership
 from p2c.pledges import notifications
 from p2c.pledges.models import Pledge
-from p2c.pledges.services import ConcurrentEditError
+from p2c.pledges.services import ConcurrentEditError, is_lead_member, require_lead_member
 
 State = Pledge.State
 
@@ -80,28 +81,21 @@ def _action_labels() -> dict[str, str]:
 # --- Who may act ---------------------------------------------------------------------------------
 
 
-def is_lead_member(user: User, pledge: Pledge) -> bool:
-    """Whether ``user`` is an active member (or focal point) of the pledge's lead entity."""
-    return bool(getattr(user, "is_authenticated", False)) and (
-        Membership.objects.filter(
-            user_id=user.pk, entity_id=pledge.lead_entity_id, status=Membership.Status.ACTIVE
-        ).exists()
-    )
-
-
-def _require_lead_member(user: User, pledge: Pledge) -> None:
-    if not is_lead_member(user, pledge):
-        raise PermissionDenied(_("Only a member of %(entity)s can do this.") % {"entity": pledge.lead_entity.name})
+def review_conflict(user: User, pledge: Pledge) -> str:
+    """Why ``user`` may not review ``pledge`` although a reviewer (a member of its lead entity), or ``""``."""
+    if is_lead_member(user, pledge):
+        return _("You are a member of %(entity)s: another reviewer must review its pledges.") % {
+            "entity": pledge.lead_entity.name
+        }
+    return ""
 
 
 def _require_reviewer(user: User, pledge: Pledge) -> None:
     if not (getattr(user, "is_authenticated", False) and getattr(user, "is_reviewer", False)):
         raise PermissionDenied(_("Only secretariat reviewers can review pledges."))
-    if is_lead_member(user, pledge):
-        raise PermissionDenied(
-            _("You are a member of %(entity)s: another reviewer must review its pledges.")
-            % {"entity": pledge.lead_entity.name}
-        )
+    conflict = review_conflict(user, pledge)
+    if conflict:
+        raise PermissionDenied(conflict)
 
 
 # --- Completeness --------------------------------------------------------------------------------
@@ -157,6 +151,7 @@ def _transition(
     expected_version: int,
     check_permission: Callable[[User, Pledge], None],
     comment: str = "",
+    target_state: str | None = None,
 ) -> tuple[Pledge, str]:
     """Lock, check who acts, the version and the state, move the pledge and audit it. Returns it and its old state."""
     current = Pledge.objects.select_for_update().select_related("lead_entity").get(pk=pledge.pk)
@@ -166,6 +161,7 @@ def _transition(
             _("This pledge was changed by someone else since you opened it. Reload it to see what changed.")
         )
     sources, target = TRANSITIONS[action]
+    target = target_state or target
     from_state = current.state
     if from_state not in sources:
         raise TransitionError(
@@ -212,7 +208,7 @@ def _required_text(value: str, *, field: str, message: str) -> str:
 
 
 def _submit_permission(user: User, pledge: Pledge) -> None:
-    _require_lead_member(user, pledge)
+    require_lead_member(user, pledge)
     if not has_verified_email(user):
         raise PermissionDenied(_("Confirm your email address before you submit a pledge."))
 
@@ -237,18 +233,29 @@ def pledge_submit(*, pledge: Pledge, acting_user: User, expected_version: int) -
 
 @transaction.atomic
 def pledge_publish(*, pledge: Pledge, acting_user: User, expected_version: int, comment: str = "") -> Pledge:
-    """A reviewer publishes a submitted pledge: it becomes public; the entity's members are emailed."""
-    from p2c.content.services import milestones_record
+    """A reviewer publishes a submitted pledge: it becomes public; the entity's members are emailed.
 
+    Publishing a revision copies its content onto the published pledge it revises (which stays
+    public throughout) and leaves the revision in state ``applied``; the published pledge is
+    returned, and its members are emailed.
+    """
+    from p2c.content.services import milestones_record
+    from p2c.pledges.revisions import revision_apply
+
+    text = (comment or "").strip()[:COMMENT_MAX_LENGTH]
+    is_revision = Pledge.objects.filter(pk=pledge.pk, revision_of__isnull=False).exists()
     current, _from = _transition(
         pledge=pledge,
         action="publish",
         acting_user=acting_user,
         expected_version=expected_version,
         check_permission=_require_reviewer,
-        comment=(comment or "").strip()[:COMMENT_MAX_LENGTH],
+        comment=text,
+        target_state=State.APPLIED if is_revision else None,
     )
-    notifications.on_commit(current, "published", actor_id=acting_user.pk)
+    if is_revision:
+        current = revision_apply(revision=current, acting_user=acting_user, comment=text)
+    notifications.on_commit(current, "published", actor_id=acting_user.pk, comment=text, revised=is_revision)
     # Idempotent; a failure there must not undo or hide the publication.
     transaction.on_commit(milestones_record, robust=True)
     return current
@@ -290,14 +297,28 @@ def pledge_reject(*, pledge: Pledge, acting_user: User, expected_version: int, r
 def pledge_withdraw(*, pledge: Pledge, acting_user: User, expected_version: int, reason: str = "") -> Pledge:
     """A member of the lead entity withdraws the pledge (from any state but rejected or withdrawn).
 
-    A withdrawn published pledge is no longer public. Nobody is emailed.
+    A withdrawn published pledge is no longer public, and its open revision is withdrawn with it.
+    Withdrawing a revision leaves the published pledge as it is. Nobody is emailed.
     """
-    current, _from = _transition(
+    text = (reason or "").strip()[:COMMENT_MAX_LENGTH]
+    current, from_state = _transition(
         pledge=pledge,
         action="withdraw",
         acting_user=acting_user,
         expected_version=expected_version,
-        check_permission=_require_lead_member,
-        comment=(reason or "").strip()[:COMMENT_MAX_LENGTH],
+        check_permission=require_lead_member,
+        comment=text,
     )
+    if from_state == State.PUBLISHED:
+        for revision in current.revisions.select_for_update().filter(
+            state__in=(State.DRAFT, State.SUBMITTED, State.CHANGES_REQUESTED)
+        ):
+            _transition(
+                pledge=revision,
+                action="withdraw",
+                acting_user=acting_user,
+                expected_version=revision.version,
+                check_permission=require_lead_member,
+                comment=_("Withdrawn with %(reference)s.") % {"reference": current.reference},
+            )
     return current

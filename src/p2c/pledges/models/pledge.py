@@ -31,6 +31,8 @@ class Pledge(models.Model):
         PUBLISHED = "published", _("Published")
         REJECTED = "rejected", _("Rejected")
         WITHDRAWN = "withdrawn", _("Withdrawn")
+        # A revision whose changes were copied onto the published pledge it revised.
+        APPLIED = "applied", _("Revision published")
 
     class Scope(models.TextChoices):
         GLOBAL = "global", _("Global")
@@ -55,7 +57,8 @@ class Pledge(models.Model):
         PLEDGER = "pledger", _("Estimated by the pledger")
 
     reference = models.CharField(_("reference"), max_length=20, unique=True, help_text=_("e.g. P2C-2026-0042"))
-    title = models.CharField(_("title"), max_length=TITLE_MAX_LENGTH)
+    # Blank only while a draft: submission_errors() requires it.
+    title = models.CharField(_("title"), max_length=TITLE_MAX_LENGTH, blank=True)
     summary = models.CharField(_("summary"), max_length=600, blank=True)
     description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
     entity_names = models.TextField(
@@ -127,6 +130,18 @@ class Pledge(models.Model):
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     version = models.PositiveIntegerField(_("version"), default=1)
+    revision_of = models.ForeignKey(
+        "self",
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="revisions",
+        verbose_name=_("revision of"),
+        help_text=_(
+            "Set on a proposed change to a published pledge. The published pledge stays public and "
+            "unchanged until a reviewer publishes the revision, which copies its content onto it."
+        ),
+    )
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("created by")
@@ -160,10 +175,20 @@ class Pledge(models.Model):
                 condition=~models.Q(state="published") | models.Q(published_at__isnull=False),
                 name="pledges_published_has_date",
             ),
+            # A revision is never public itself: publishing it changes the pledge it revises.
+            models.CheckConstraint(
+                condition=~models.Q(state="published") | models.Q(revision_of__isnull=True),
+                name="pledges_revision_never_published",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.reference} {self.title}"
+
+    @property
+    def is_revision(self) -> bool:
+        """Whether this row proposes changes to a published pledge rather than being a pledge itself."""
+        return self.revision_of_id is not None
 
     @property
     def is_public(self) -> bool:
