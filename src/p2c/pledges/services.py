@@ -148,7 +148,7 @@ def _target_rows(pledge: Pledge, specs: Iterable[TargetSpec], errors: dict[str, 
             indicator=(spec.indicator or "").strip(),
             unit=(spec.unit or "").strip(),
             baseline=spec.baseline,
-            target_value=spec.target_value,  # type: ignore[misc]
+            target_value=spec.target_value,
             target_year=spec.target_year,  # type: ignore[misc]
             order=number,
         )

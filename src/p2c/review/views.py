@@ -135,7 +135,7 @@ def _detail_page(
         ],
         "changes": review_changes(pledge, history, snapshot),
         "history": history_entries(history),
-        "conflict_of_interest": review_conflict(request.user, pledge),
+        "conflict_of_interest": review_conflict(cast(User, request.user), pledge),
         "can_decide": pledge.state == Pledge.State.SUBMITTED,
         "forms": forms,
         "bound": bound,
@@ -185,7 +185,7 @@ def _done_message(action: str, submitted: Pledge, result: Pledge) -> str:
 def _decide(request: HttpRequest, reference: str, action: str) -> HttpResponse:
     """Take ``action`` on the version the reviewer saw; on any refusal show the page again, keeping the text."""
     pledge = _pledge_or_404(reference)
-    reason = review_conflict(request.user, pledge)
+    reason = review_conflict(cast(User, request.user), pledge)
     if reason:
         return _forbidden(request, reason)
     form = DECISION_FORMS[action](request.POST, action=action)
