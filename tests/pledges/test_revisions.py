@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.test import Client
 
 from p2c.accounts.models import User
 from p2c.core.models import AuditEvent
@@ -95,6 +96,9 @@ def test_the_published_version_stays_unchanged_until_the_revision_is_published(
     assert public.published_at == published.published_at
     revision.refresh_from_db()
     assert revision.state == State.APPLIED
+    page = Client().get(f"/pledges/{published.reference}/").content.decode()
+    assert "Connect 300 rural schools in Kenya and Uganda" in page
+    assert "Last updated" in page and "Published" in page
     revised = AuditEvent.objects.get(object_id=str(published.pk), action="revised")
     assert set(revised.changed_fields) == {"title", "countries", "targets"}
     assert revised.actor == reviewer
