@@ -43,16 +43,31 @@ class Timing:
         return "meets target" if self.p95 <= self.target_p95 else "MISSES target"
 
 
-def measure(name: str, urls: Callable[[int], str], *, requests: int, target_p95: float | None) -> Timing:
-    """Time ``requests`` GETs of ``urls(i)``; every response must be 200."""
+def measure(
+    name: str,
+    urls: Callable[[int], str],
+    *,
+    requests: int,
+    target_p95: float | None,
+    warm_up: int = WARM_UP,
+    before_each: Callable[[], None] | None = None,
+) -> Timing:
+    """Time ``requests`` GETs of ``urls(i)``; every response must be 200.
+
+    ``before_each`` runs before every request, untimed (to empty the cache, say).
+    """
     from django.test import Client
 
     client = Client()
-    for i in range(WARM_UP):
+    for i in range(warm_up):
+        if before_each:
+            before_each()
         client.get(urls(i))
     samples = []
     for i in range(requests):
         url = urls(i)
+        if before_each:
+            before_each()
         started = time.perf_counter()
         response = client.get(url)
         samples.append((time.perf_counter() - started) * 1000)
@@ -64,7 +79,7 @@ def measure(name: str, urls: Callable[[int], str], *, requests: int, target_p95:
 
 
 def page_timings(*, requests: int, seed: int = 1) -> list[Timing]:
-    """The figures issue 4 asks for: explorer, search, three filters, country page, pledge page."""
+    """The figures issues 4 and 5 ask for: explorer, search, three filters, country page, pledge page, dashboard."""
     from p2c.pledges.selectors import published_pledges
 
     rng = random.Random(seed)  # noqa: S311 - picks sample pages, not secrets
@@ -97,5 +112,40 @@ def page_timings(*, requests: int, seed: int = 1) -> list[Timing]:
             lambda i: f"/pledges/{references[i % len(references)]}/",
             requests=requests,
             target_p95=30,
+        ),
+        *dashboard_timings(requests=requests),
+    ]
+
+
+def dashboard_timings(*, requests: int) -> list[Timing]:
+    """The dashboard (issue 5): cached, as served between two changes of the data, and cold, as
+    the first request after a publication (the cache emptied before every request)."""
+    from django.core.cache import cache
+
+    combos = len(FILTER_COMBINATIONS)
+    return [
+        measure("dashboard, no filter (cached)", lambda i: "/dashboard/", requests=requests, target_p95=50),
+        measure(
+            "dashboard, three filters (cached)",
+            lambda i: f"/dashboard/?{FILTER_COMBINATIONS[i % combos]}",
+            requests=requests,
+            target_p95=150,
+            warm_up=combos,
+        ),
+        measure(
+            "dashboard, three filters (cold)",
+            lambda i: f"/dashboard/?{FILTER_COMBINATIONS[i % combos]}",
+            requests=requests,
+            target_p95=150,
+            warm_up=1,
+            before_each=cache.clear,
+        ),
+        measure(
+            "dashboard, no filter (cold)",
+            lambda i: "/dashboard/",
+            requests=10,
+            target_p95=None,
+            warm_up=1,
+            before_each=cache.clear,
         ),
     ]

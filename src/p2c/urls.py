@@ -11,6 +11,7 @@ urlpatterns = [
     path("pledges/", include("p2c.pledges.urls")),
     path("entities/", include("p2c.entities.urls")),
     path("countries/", include("p2c.geo.urls")),
+    path("dashboard/", include("p2c.dashboard.urls")),
     path("", include("p2c.content.urls")),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),

@@ -9,7 +9,17 @@ from decimal import Decimal
 
 import pytest
 
-from p2c.dashboard.svg import Row, bar_chart, cumulative_chart, format_usd_compact, nice_ticks, safe_href
+from p2c.dashboard.svg import (
+    Milestone,
+    PairedRow,
+    Row,
+    bar_chart,
+    cumulative_chart,
+    format_usd_compact,
+    nice_ticks,
+    paired_bar_chart,
+    safe_href,
+)
 from tests.dashboard import samples
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -225,3 +235,66 @@ def test_nice_ticks() -> None:
     assert nice_ticks(1173, 3) == [0, 500, 1000, 1500]
     assert nice_ticks(0) == [0, 1]
     assert nice_ticks(7, 4) == [0, 2, 4, 6, 8]
+
+
+# --- paired bar chart -------------------------------------------------------------------------
+PAIRS = [
+    PairedRow("Access", 553, Decimal("31900000000"), "/pledges/?focus_area=access", css_class="fa-access"),
+    PairedRow("Adoption", 414, Decimal("15200000000"), "/pledges/?focus_area=adoption"),
+    PairedRow("No focus area given", 12, Decimal("800000"), None, css_class="bucket"),
+]
+
+
+def paired(**kwargs: object) -> str:
+    return paired_bar_chart(
+        "chart-pairs",
+        "Focus areas",
+        "Pledges in each focus area and their value split equally.",
+        PAIRS,
+        count_legend="Pledges naming it",
+        amount_legend="Estimated USD, split equally",
+        **kwargs,  # type: ignore[arg-type]
+    )
+
+
+def test_paired_chart_prints_both_values_and_links_each_linked_row() -> None:
+    root = parse(paired())
+    assert_titled(root, "chart-pairs", "Focus areas")
+    shown = [t.text for t in texts(root)]
+    assert shown[:2] == ["Pledges naming it", "Estimated USD, split equally"]  # the key
+    assert shown[2:5] == ["Access", "553", "USD 31.9 bn"]
+    links = list(root.iter(f"{SVG}a"))
+    assert [a.get("href") for a in links] == ["/pledges/?focus_area=access", "/pledges/?focus_area=adoption"]
+    assert links[0].get("aria-label") == "Access: 553, USD 31.9 bn"
+    assert "No focus area given" in shown  # drawn, not linked
+    desc = root.find(f"{SVG}desc")
+    assert desc is not None and desc.text and "Access: 553, USD 31.9 bn" in desc.text
+
+
+def test_paired_chart_scales_each_measure_on_its_own() -> None:
+    root = parse(paired())
+    bars = [r for r in root.iter(f"{SVG}rect") if float(r.get("height", "0")) > 10]
+    counts = [float(b.get("width", "0")) for b in bars if b.get("class") == "bar"]
+    amounts = [float(b.get("width", "0")) for b in bars if b.get("class") == "bar bar-amount"]
+    assert counts[0] == amounts[0]  # the largest of each spans the same length
+    assert counts[1] / counts[0] == pytest.approx(414 / 553, abs=0.01)
+    assert amounts[1] / amounts[0] == pytest.approx(15.2 / 31.9, abs=0.01)
+
+
+def test_paired_chart_escapes_mirrors_and_says_when_empty() -> None:
+    evil = paired_bar_chart("chart-e", EVIL, EVIL, [PairedRow(EVIL, 1, 2, "javascript:x")], count_legend=EVIL,
+                            amount_legend="b")  # fmt: skip
+    assert "<script>" not in evil
+    assert not list(parse(evil).iter(f"{SVG}a"))
+    rtl = parse(paired(rtl=True))
+    label = next(t for t in texts(rtl) if t.text == "Access")
+    assert float(label.get("x", "0")) > 400
+    empty = parse(paired_bar_chart("chart-0", "T", "D", [], count_legend="a", amount_legend="b"))
+    assert "No data" in [t.text for t in texts(empty)]
+    assert len(gzip.compress(paired().encode())) <= 2_000
+
+
+def test_time_chart_shows_a_milestone_as_precisely_as_its_date_is_known() -> None:
+    marks = [Milestone(dt.date(2021, 9, 1), "P2C launched at UNGA", "September 2021")]
+    root = parse(cumulative_chart("chart-m", "T", "D", [(dt.date(2022, 1, 1), 1, 10)], marks))
+    assert "September 2021 · P2C launched at UNGA" in [t.text for t in texts(root)]

@@ -3,8 +3,13 @@ from django.utils.translation import gettext_lazy as _
 
 
 class DashboardConfig(AppConfig):
-    """The dashboard app: server-rendered SVG charts and the world map (no models)."""
+    """The dashboard: aggregates of published pledges, server-rendered SVG charts and the world map."""
 
     name = "p2c.dashboard"
     label = "dashboard"
     verbose_name = _("Dashboard")
+
+    def ready(self) -> None:
+        from p2c.dashboard import freshness
+
+        freshness.connect_receivers()

@@ -24,16 +24,17 @@ world map is in :mod:`p2c.dashboard.map`.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 import math
 import re
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from django.utils import dateformat, formats, timezone
+from django.utils import dateformat, formats, numberformat, timezone
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import get_language, gettext, ngettext
 
 Number = int | float | Decimal
 
@@ -65,10 +66,23 @@ class Point(NamedTuple):
 
 
 class Milestone(NamedTuple):
-    """A dated moment to mark on the time chart."""
+    """A dated moment to mark on the time chart; ``when`` overrides the date as shown ("June 2022")."""
 
     date: dt.date
     label: str
+    when: str | None = None
+
+
+class PairedRow(NamedTuple):
+    """One category of a paired bar chart: a count and an amount, each with its text."""
+
+    label: str
+    value: Number  # the count: the solid bar
+    amount: Number
+    href: str | None = None
+    value_text: str | None = None  # default: the count with digit grouping
+    amount_text: str | None = None  # default: the compact amount (USD 3.1 bn)
+    css_class: str = ""  # an extra class for the row, e.g. "fa-access" or "bucket"
 
 
 # --- text, numbers, escaping --------------------------------------------------------------------
@@ -103,8 +117,30 @@ def n(x: float) -> str:
 
 
 def format_number(value: Number, decimal_pos: int = 0) -> str:
-    """A number with the locale's digit grouping: ``1,204``."""
-    return formats.number_format(Decimal(str(value)), decimal_pos=decimal_pos, use_l10n=True, force_grouping=True)
+    """A number with the locale's digit grouping: ``1,204``.
+
+    The same as ``django.utils.formats.number_format``, with the language's separators looked up
+    once per language rather than on every call (a dashboard formats a thousand numbers).
+    """
+    decimal_sep, grouping, thousand_sep = _separators(get_language() or "")
+    return numberformat.format(
+        Decimal(str(value)),
+        decimal_sep,
+        decimal_pos,
+        grouping,
+        thousand_sep,
+        force_grouping=True,
+        use_l10n=True,
+    )
+
+
+@functools.lru_cache(maxsize=32)
+def _separators(language: str) -> tuple[str, Any, str]:
+    return (
+        str(formats.get_format("DECIMAL_SEPARATOR", use_l10n=True)),
+        formats.get_format("NUMBER_GROUPING", use_l10n=True),
+        str(formats.get_format("THOUSAND_SEPARATOR", use_l10n=True)),
+    )
 
 
 _COMPACT: list[tuple[Decimal, str]] = [
@@ -281,6 +317,107 @@ def _bar_summary(rows: Sequence[Row], texts: Sequence[str], shown: int = 3) -> s
     }
 
 
+# --- paired bar chart --------------------------------------------------------------------------
+PAIR_ROW = 50  # label line + two bars
+PAIR_BAR = 11
+LEGEND = 24
+
+
+def paired_bar_chart(
+    id: str,
+    title: str,
+    description: str,
+    rows: Sequence[PairedRow],
+    *,
+    count_legend: str,
+    amount_legend: str,
+    rtl: bool = False,
+    width: float = WIDTH,
+    summarise: bool = True,
+) -> SafeString:
+    """Two bars per category: a count (solid) and an amount (light), each with its value printed.
+
+    Used where a category has both a number of pledges and the money attributed to it. Each
+    measure has its own scale (its largest value spans the chart); a key at the top names the two
+    bars, and every value is printed as text, so neither colour nor length carries meaning alone.
+    Each row (label, bars, values) is one link to ``row.href`` named "label: count, amount"; rows
+    without a link (such as "not attributed") are drawn the same, unlinked. Rows are drawn in the
+    order given.
+    """
+    rows = [r if isinstance(r, PairedRow) else PairedRow(*r) for r in rows]
+    counts = [r.value_text if r.value_text is not None else format_number(r.value) for r in rows]
+    amounts = [r.amount_text if r.amount_text is not None else format_usd_compact(r.amount) for r in rows]
+    top_count = max((float(r.value) for r in rows), default=0.0)
+    top_amount = max((float(r.amount) for r in rows), default=0.0)
+    reserve = max((text_width(t, SMALL) for t in (*counts, *amounts)), default=0.0) + 8
+    span = max(width - reserve, width / 3)
+    height = LEGEND + max(len(rows), 1) * PAIR_ROW + 2
+    interactive = any(safe_href(r.href) for r in rows)
+
+    summary = _paired_summary(rows, counts, amounts) if summarise else ""
+    out = [
+        svg_open(
+            id, "pair", width, height, title, join_sentences(description, summary), rtl=rtl, interactive=interactive
+        )
+    ]
+    # The key: a swatch and a name for each bar.
+    x0 = width - 2 if rtl else 2.0
+    key_x = x0
+    for klass, text in (("bar", count_legend), ("bar bar-amount", amount_legend)):
+        swatch_x = key_x - 10 if rtl else key_x
+        out.append(f'<rect class="{klass}" x="{n(swatch_x)}" y="5" width="10" height="10"/>')
+        text_x = key_x - 14 if rtl else key_x + 14
+        out.append(f'<text x="{n(text_x)}" y="14" class="key" font-size="{SMALL}">{esc(text)}</text>')
+        advance = 14 + text_width(text, SMALL) + 14
+        key_x = key_x - advance if rtl else key_x + advance
+    edge = width if rtl else 0.0
+    out.append(f'<path class="axis" d="M{n(edge)} {LEGEND}V{n(height)}"/>')
+    if not rows:
+        out.append(
+            f'<text x="{n(width - 4 if rtl else 4)}" y="{LEGEND + 20}" class="empty">{esc(gettext("No data"))}</text>'
+        )
+    for i, (row, count_text, amount_text) in enumerate(zip(rows, counts, amounts, strict=True)):
+        y = LEGEND + i * PAIR_ROW
+        klass = f' class="{esc(row.css_class)}"' if row.css_class else ""
+        out.append(link_open(row.href, f"{row.label}: {count_text}, {amount_text}"))
+        out.append(f"<g{klass}>")
+        label = truncate(row.label, width - 4)
+        if label != row.label:
+            out.append(f"<title>{esc(row.label)}</title>")
+        out.append(f'<text x="{n(x0)}" y="{n(y + 13)}" class="label">{esc(label)}</text>')
+        for offset, value, top, text, bar_class in (
+            (18, row.value, top_count, count_text, "bar"),
+            (18 + PAIR_BAR + 3, row.amount, top_amount, amount_text, "bar bar-amount"),
+        ):
+            v = max(float(value), 0.0)
+            length = span * v / top if top > 0 else 0.0
+            if v > 0:
+                length = max(length, 1.5)
+            bar_x = width - length if rtl else 0.0
+            value_x = width - length - 5 if rtl else length + 5
+            top_y = n(y + offset)
+            out.append(
+                f'<rect class="{bar_class}" x="{n(bar_x)}" y="{top_y}" width="{n(length)}" height="{PAIR_BAR}"/>'
+            )
+            out.append(
+                f'<text x="{n(value_x)}" y="{n(y + offset + 9.5)}" class="value" font-size="{SMALL}">{esc(text)}</text>'
+            )
+        out.append("</g>")
+        out.append(link_close(row.href))
+    out.append("</svg>")
+    return finish(out)
+
+
+def _paired_summary(rows: Sequence[PairedRow], counts: Sequence[str], amounts: Sequence[str], shown: int = 3) -> str:
+    if not rows:
+        return gettext("There is no data to show.")
+    ranked = sorted(zip(rows, counts, amounts, strict=True), key=lambda r: -float(r[0].value))[:shown]
+    listed = "; ".join(f"{row.label}: {count}, {amount}" for row, count, amount in ranked)
+    return ngettext(
+        "%(count)s category. Most pledges: %(list)s.", "%(count)s categories. Most pledges: %(list)s.", len(rows)
+    ) % {"count": format_number(len(rows)), "list": listed}
+
+
 # --- cumulative chart over time -----------------------------------------------------------------
 PANEL = 96  # height of each panel's plot area
 BADGE_ROW = 18  # vertical room per row of milestone badges
@@ -292,7 +429,7 @@ def cumulative_chart(
     title: str,
     description: str,
     points: Sequence[tuple[dt.date, Number, Number]],
-    milestones: Sequence[tuple[dt.date, str]] = (),
+    milestones: Sequence[Milestone | tuple[dt.date, str]] = (),
     *,
     rtl: bool = False,
     width: float = WIDTH,
@@ -336,7 +473,7 @@ def cumulative_chart(
     for mark in marks:
         bx = x(mark.date)
         row = 0
-        while row < len(badge_rows) and abs(badge_rows[row] - bx) < 18:
+        while row < len(badge_rows) and abs(badge_rows[row] - bx) < 20:
             row += 1
         if row == len(badge_rows):
             badge_rows.append(bx)
@@ -381,7 +518,9 @@ def cumulative_chart(
             out.append(f'<path class="line {klass}" d="{line}"/>')
             end_text = fmt(values[-1])
             end_x = x(last)
-            end_y = max(y(values[-1]) - 6, panel_top + 12)
+            last_y = y(values[-1])
+            # Above the line's end, or below it when the line runs along the top of the panel.
+            end_y = last_y - 6 if last_y - 6 >= panel_top + 12 else last_y + 16
             # The latest total, anchored at the line's end so that it stays inside the chart.
             out.append(
                 f'<text x="{n(end_x)}" y="{n(end_y)}" text-anchor="end" class="value total">{esc(end_text)}</text>'
@@ -399,7 +538,7 @@ def cumulative_chart(
     # Milestones: a dotted rule through both panels, a numbered badge, a line in the key.
     for number, (mark, (bx, row)) in enumerate(zip(marks, badges, strict=True), start=1):
         by = 4 + row * BADGE_ROW + 8
-        when = format_date(mark.date)
+        when = mark.when or format_date(mark.date)
         out.append(f'<g class="milestone"><title>{esc(when)}: {esc(mark.label)}</title>')
         out.append(f'<path class="rule" d="M{n(bx)} {n(by + 8)}V{n(axis_y)}"/>')
         out.append(_badge(bx, by, number))
@@ -409,7 +548,7 @@ def cumulative_chart(
     text_x = width - 22 if rtl else 22.0
     for number, mark in enumerate(marks, start=1):
         ky = key_top + (number - 1) * KEY_LINE
-        line_text = f"{format_date(mark.date)} · {mark.label}"
+        line_text = f"{mark.when or format_date(mark.date)} · {mark.label}"
         shown = truncate(line_text, width - 24, SMALL)
         title = f"<title>{esc(mark.label)}</title>" if shown != line_text else ""
         out.append(
@@ -484,6 +623,6 @@ def _cumulative_summary(
         "usd": usd_format(pts[-1].usd),
     }
     if marks:
-        listed = "; ".join(f"{format_date(m.date)}: {m.label}" for m in marks)
+        listed = "; ".join(f"{m.when or format_date(m.date)}: {m.label}" for m in marks)
         text += " " + gettext("Milestones: %(list)s.") % {"list": listed}
     return text

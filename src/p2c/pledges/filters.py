@@ -118,7 +118,7 @@ OPTIONS_MODELS = (FocusArea, Pillar, PledgeType, EntityType, TargetGroup, SDG, E
 
 
 def _options_cache_key(language: str | None) -> str:
-    return f"p2c:pledges:filter-options:v1:{language or '-'}"
+    return f"p2c:pledges:filter-options:v2:{language or '-'}"
 
 
 def filter_options() -> FilterOptions:
@@ -195,6 +195,7 @@ def _reference_options() -> FilterOptions:
             m49[region.code] = RegionRef(region.pk, region.code, region.name)
             m49_choices.append(Choice(region.code, region.name, m49_kinds[Region.Kind(region.kind)]))
     offer("m49_region", m49_choices)
+    offer("home_region", m49_choices)
     offer("itu_region", (Choice(r.code, r.name) for r in itu.values()))
     offer("grouping", (Choice(code, str(label)) for code, label in GROUPINGS.items()))
     offer("delivery_status", (Choice(value, str(label)) for value, label in Pledge.DeliveryStatus.choices))
@@ -304,6 +305,13 @@ def _grouping(values: list[str], options: FilterOptions) -> Q:
     return tagged("countries", codes)
 
 
+def _home_region(regions: list[RegionRef], options: FilterOptions) -> Q:
+    """Pledges whose lead entity's home country lies in one of these UN M49 regions."""
+    ids = {r.id for r in regions}
+    countries = sorted(iso2 for iso2, c in options.countries.items() if ids & c.regions)
+    return Q(lead_entity_id__in=Entity.objects.filter(home_country_id__in=countries).values("id"))
+
+
 def _entity(values: list[str], options: FilterOptions) -> Q:  # values are entity ids here
     ids = [int(v) for v in values]
     return Q(lead_entity_id__in=ids) | Q(id__in=PledgePartner.objects.filter(entity_id__in=ids).values("pledge_id"))
@@ -396,6 +404,13 @@ CHOICE_FILTERS: list[ChoiceFilter] = [
         _("Target group"),
         _("There is no target group “%(value)s”."),
         lambda v, o: tagged("target_groups", (o.target_groups[x] for x in v)),
+    ),
+    ChoiceFilter(
+        "home_region",
+        _("Lead entity’s home region"),
+        _("There is no UN M49 region “%(value)s”: use its numeric code, such as 002 for Africa."),
+        lambda v, o: _home_region([o.m49_regions[x] for x in v], o),
+        normalise=_m49,
     ),
     ChoiceFilter(
         "year",

@@ -180,6 +180,7 @@ EMPTY = {
     "entity": _("Any entity"),
     "country": _("Any country"),
     "m49_region": _("Any UN region"),
+    "home_region": _("Any UN region"),
     "itu_region": _("Any ITU region"),
     "year": _("Any year"),
     "event": _("Any event or campaign"),
@@ -191,6 +192,7 @@ HELP = {
     "itu_region": _("Pledges naming a country in the region, or the region itself."),
     "grouping": _("Pledges naming at least one such country."),
     "entity": _("As lead entity or partner."),
+    "home_region": _("Where the lead entity is based."),
 }
 
 
@@ -260,7 +262,11 @@ def form_sections(result: FilterResult) -> list[Section]:
         ),
         Section(
             _("Who"),
-            [choice_field("entity_type"), *([choice_field("entity")] if result.entities else [])],
+            [
+                choice_field("entity_type"),
+                choice_field("home_region"),
+                *([choice_field("entity")] if result.entities else []),
+            ],
         ),
         Section(
             _("Estimated value (USD)"),
