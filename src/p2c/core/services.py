@@ -68,14 +68,15 @@ def platform_demo_data_clear() -> None:
     transaction.on_commit(lambda: cache.delete(DEMO_CACHE_KEY))
 
 
-def database_statistics_refresh() -> None:
+def database_statistics_refresh(using: str = "default") -> None:
     """Refresh the query planner's statistics after a bulk load.
 
     Without them SQLite takes ``state = 'published'`` (three rows in four) for a selective filter
     and walks the whole table; PostgreSQL misjudges row counts until autovacuum catches up.
     """
-    from django.db import connection
+    from django.db import connections
 
+    connection = connections[using]
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute("PRAGMA analysis_limit=1000")
