@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "p2c.pledges",
     "p2c.workspace",
     "p2c.review",
+    "p2c.api",
     "p2c.demo",
     "p2c.dashboard",
 ]
@@ -79,6 +80,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "p2c.core.middleware.NulCharacterMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -284,3 +286,6 @@ P2C_MAX_PLEDGE_USD = 1_000_000_000_000
 # Milestones are recorded when published pledges first cross every multiple of these steps (0: never).
 P2C_MILESTONE_PLEDGES_STEP = env_int("P2C_MILESTONE_PLEDGES_STEP", 100)
 P2C_MILESTONE_USD_STEP = env_int("P2C_MILESTONE_USD_STEP", 10_000_000_000)
+# The API (docs/api.md): requests a minute each token may make (fixed one-minute windows, in the cache).
+P2C_API_RATE_READS_PER_MINUTE = env_int("P2C_API_RATE_READS_PER_MINUTE", 600)
+P2C_API_RATE_WRITES_PER_MINUTE = env_int("P2C_API_RATE_WRITES_PER_MINUTE", 60)

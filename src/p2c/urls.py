@@ -15,7 +15,9 @@ urlpatterns = [
     path("", include("p2c.content.urls")),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
+    path("my/entities/<slug:slug>/api-tokens/", include("p2c.api.token_urls")),
     path("my/entities/", include("p2c.entities.manage_urls")),
     path("my/", include("p2c.workspace.urls")),
     path("review/", include("p2c.review.urls")),
+    path("api/v1/", include("p2c.api.urls")),
 ]

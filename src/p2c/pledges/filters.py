@@ -37,6 +37,7 @@ from django.utils.translation import gettext_lazy as _
 
 from p2c.content.models import Event
 from p2c.entities.models import Entity, EntityType
+from p2c.entities.selectors import public_entities
 from p2c.geo.models import Country, Region
 from p2c.pledges.models import SDG, FocusArea, Pillar, Pledge, PledgePartner, PledgeType, TargetGroup
 from p2c.pledges.search import pledge_search, pledge_search_headline, pledge_search_relevance, search_terms
@@ -504,7 +505,8 @@ def pledge_filter(params: Params | Mapping[str, Any], *, options: FilterOptions 
             continue
         known = options.labels.get(spec.param, {})
         if spec.param == "entity":
-            found = {e.slug: e for e in Entity.objects.filter(slug__in=[v.lower() for v in given])}
+            # Only entities with a published pledge: naming any other would reveal that it exists.
+            found = {e.slug: e for e in public_entities().filter(slug__in=[v.lower() for v in given])}
             entities.update(found)
             known = {slug: e.name for slug, e in found.items()}
         valid: list[str] = []
