@@ -77,8 +77,9 @@ def hidden() -> list[Pledge]:
 
 
 def without_echo(body: dict[str, Any]) -> str:
-    """The answer without ``filters``, which only repeats the values asked for."""
-    return json.dumps({key: value for key, value in body.items() if key != "filters"}, ensure_ascii=False)
+    """The answer without ``filters`` and ``errors``, which only repeat the values asked for."""
+    echoes = ("filters", "errors")
+    return json.dumps({key: value for key, value in body.items() if key not in echoes}, ensure_ascii=False)
 
 
 def assert_no_leak(text: str, hidden: list[Pledge]) -> None:

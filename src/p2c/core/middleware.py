@@ -31,6 +31,6 @@ class NulCharacterMiddleware:
             for key, values in request.GET.lists():
                 cleaned.setlist(key.replace(NUL, ""), [value.replace(NUL, "") for value in values])
             cleaned._mutable = False
-            request.GET = cleaned
+            request.GET = cleaned  # type: ignore[assignment]
             request.META["QUERY_STRING"] = cleaned.urlencode()
         return self.get_response(request)
