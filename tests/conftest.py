@@ -8,6 +8,9 @@ from typing import Any
 import pytest
 from django.core.cache import cache
 
+# The browser fixtures (one Chromium for the whole session, whichever directory asks for it).
+pytest_plugins = ["tests.browser.support"]
+
 
 def pytest_configure(config: pytest.Config) -> None:
     """WhiteNoise warns when the collected static directory is missing; tests serve from the sources."""

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import ARTIFACTS, CHROMIUM_FLAGS, browser, chromium_path  # noqa: F401 - a fixture
+from tests.browser.support import ARTIFACTS, CHROMIUM_FLAGS, chromium_path
 from tests.dashboard.sample_page import sample_page
 
 pytestmark = pytest.mark.browser
@@ -119,7 +119,7 @@ def dashboard_data() -> None:
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("width", [1280, 360])
 def test_the_dashboard_reads_without_javascript_fits_and_passes_axe(
-    browser: Any,  # noqa: F811 - the session's browser fixture, imported above
+    browser: Any,
     live_server: Any,
     dashboard_data: None,
     width: int,
