@@ -19,6 +19,7 @@ Rules (docs/explorer.md has the full table):
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -681,11 +682,14 @@ def pledge_results_page(result: FilterResult, page: str | None, *, per_page: int
     wanted = int(page) if page and page.isdigit() and len(page) < 7 else 1
     wanted = max(wanted, 1)
     ids: list[int] | None = None
-    totals: Totals | None = None
-    if result.is_filtered and result.sort != "relevance" and connection.vendor == "sqlite":
-        ids, totals = _page_ids_with_totals(result, (wanted - 1) * per_page, per_page)
+    key = _totals_cache_key(result)
+    totals: Totals | None = cache.get(key)
     if totals is None:
-        totals = pledge_totals(result.queryset)
+        if result.is_filtered and result.sort != "relevance" and connection.vendor == "sqlite":
+            ids, totals = _page_ids_with_totals(result, (wanted - 1) * per_page, per_page)
+        if totals is None:
+            totals = pledge_totals(result.queryset)
+        cache.set(key, totals, TOTALS_CACHE_SECONDS)
     num_pages = max(1, math.ceil(totals.count / per_page))
     number = min(wanted, num_pages)
     pledges: list[Pledge] = []
@@ -697,6 +701,23 @@ def pledge_results_page(result: FilterResult, page: str | None, *, per_page: int
         rows = {p.pk: p for p in with_card_relations(Pledge.objects.filter(id__in=ids)).order_by()}
         pledges = [rows[pk] for pk in ids if pk in rows]
     return ResultsPage(pledges=pledges, number=number, num_pages=num_pages, per_page=per_page, totals=totals)
+
+
+TOTALS_CACHE_SECONDS = 60 * 60  # a backstop: the data version changes the key whenever the data changes
+
+
+def _totals_cache_key(result: FilterResult) -> str:
+    """Where the totals of ``result``'s filter state and search are cached under the current data version.
+
+    The version (``p2c.dashboard.freshness``, bumped in the same transaction as any publication,
+    withdrawal or change to a published pledge) makes a change show at once, on every process.
+    The day is part of the key because some filters ("overdue") depend on it.
+    """
+    from p2c.dashboard.freshness import data_version  # the version lives with the dashboard's cache
+
+    state = sorted((name, tuple(sorted(v))) for name, v in result.values.items() if name != "sort")
+    digest = hashlib.sha256(repr((state, result.search)).encode()).hexdigest()[:32]
+    return f"p2c:pledges:totals:v1:{data_version()}:{dt.date.today().isoformat()}:{digest}"
 
 
 def _page_ids_with_totals(result: FilterResult, offset: int, limit: int) -> tuple[list[int], Totals | None]:
