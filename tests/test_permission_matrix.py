@@ -87,6 +87,7 @@ class Case:
     data: Callable[[Scene], dict[str, Any]] = lambda s: {}
     effect: Callable[[Scene], bool] | None = None
     allowed: tuple[str, ...] = ()  # whose request must have the effect (default: those expected DONE)
+    prepare: Callable[[Scene], None] | None = None  # more of the scene (a reporting cycle, a report)
 
 
 def _ref(s: Scene) -> str:
@@ -100,6 +101,69 @@ def _state(s: Scene) -> str:
 def _entity_edit(s: Scene) -> dict[str, Any]:
     data = dict(EntityEditForm.for_entity(s.w.kijiji).initial)
     return {**{k: "" if v is None else v for k, v in data.items()}, "description": "Edited by the matrix."}
+
+
+# --- Progress reporting (p2c.reporting) ---------------------------------------------------------
+
+
+def _cycle(s: Scene) -> None:
+    """An open reporting cycle taking reports today, whose period covers the pledge's publication."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from p2c.reporting.models import ReportingCycle
+
+    today = timezone.localdate()
+    ReportingCycle.objects.create(
+        year=today.year,
+        period_start=today - dt.timedelta(days=300),
+        period_end=today + dt.timedelta(days=30),
+        opens_on=today - dt.timedelta(days=1),
+        closes_on=today + dt.timedelta(days=40),
+    )
+
+
+def _report(state: str) -> Callable[[Scene], None]:
+    def prepare(s: Scene) -> None:
+        from django.utils import timezone
+
+        from p2c.reporting.models import ProgressReport, ReportingCycle
+
+        _cycle(s)
+        s.report = ProgressReport.objects.create(  # type: ignore[attr-defined]
+            pledge=s.pledge, cycle=ReportingCycle.objects.get(), state=state, delivery_status="on_track",
+            percent_complete=40, usd_disbursed=1000, narrative="Done.",
+            submitted_at=None if state == "draft" else timezone.now(),
+        )  # fmt: skip
+
+    return prepare
+
+
+def _this_year() -> int:
+    from django.utils import timezone
+
+    return timezone.localdate().year
+
+
+def _report_state(s: Scene) -> str:
+    return s.report.__class__.objects.get(pk=s.report.pk).state  # type: ignore[attr-defined]
+
+
+def _report_id(s: Scene) -> int:
+    return s.report.pk  # type: ignore[attr-defined]
+
+
+def _reports_of(s: Scene) -> bool:
+    from p2c.reporting.models import ProgressReport
+
+    return ProgressReport.objects.filter(pledge=s.pledge).exists()
+
+
+def _cycle_state(s: Scene) -> str | None:
+    from p2c.reporting.models import ReportingCycle
+
+    return ReportingCycle.objects.values_list("state", flat=True).first()
 
 
 CASES: dict[str, Case] = {
@@ -211,6 +275,83 @@ CASES: dict[str, Case] = {
         effect=lambda s: Membership.objects.get(pk=s.request.pk).status == Membership.Status.ACTIVE,
         allowed=("focal_point",),
     ),
+    # Progress reporting: the pledger's reports, the secretariat's review and cycles.
+    "progress reports": Case("GET", lambda s: "/my/reports/", _everyone(OK), state=State.PUBLISHED, prepare=_cycle),
+    "report form": Case(
+        "GET", lambda s: f"/my/pledges/{_ref(s)}/report/", _kijiji(OK), state=State.PUBLISHED, prepare=_cycle
+    ),
+    "save a report": Case(
+        "POST",
+        lambda s: f"/my/pledges/{_ref(s)}/report/",
+        _kijiji(DONE),
+        state=State.PUBLISHED,
+        prepare=_cycle,
+        data=lambda s: {"version": "", "percent_complete": "10", "action": "save"},
+        effect=_reports_of,
+    ),
+    "discard a report": Case(
+        "POST",
+        lambda s: f"/my/pledges/{_ref(s)}/report/discard/",
+        _kijiji(DONE),
+        state=State.PUBLISHED,
+        prepare=_report("draft"),
+        data=lambda s: {"version": "1"},
+        effect=lambda s: _report_state(s) == "withdrawn",
+    ),
+    "report review queue": Case("GET", lambda s: "/review/reports/", _reviewers(OK)),
+    "report review page": Case(
+        "GET",
+        lambda s: f"/review/reports/{_report_id(s)}/",
+        _reviewers(OK),
+        state=State.PUBLISHED,
+        prepare=_report("submitted"),
+    ),  # fmt: skip
+    "report review page of a draft": Case(
+        "GET",
+        lambda s: f"/review/reports/{_report_id(s)}/",
+        _reviewers(NOT_FOUND),
+        state=State.PUBLISHED,
+        prepare=_report("draft"),
+    ),  # fmt: skip
+    "accept a report": Case(
+        "POST",
+        lambda s: f"/review/reports/{_report_id(s)}/accept/",
+        _reviewers(DONE),
+        state=State.PUBLISHED,
+        prepare=_report("submitted"),
+        data=lambda s: {"version": "1"},
+        effect=lambda s: _report_state(s) == "accepted",
+    ),
+    "ask for clarification on a report": Case(
+        "POST",
+        lambda s: f"/review/reports/{_report_id(s)}/request-clarification/",
+        _reviewers(DONE),
+        state=State.PUBLISHED,
+        prepare=_report("submitted"),
+        data=lambda s: {"version": "1", "comment": "Which schools?"},
+        effect=lambda s: _report_state(s) == "clarification_requested",
+    ),
+    "reporting cycles": Case("GET", lambda s: "/review/cycles/", _reviewers(OK)),
+    "open a cycle": Case(
+        "POST",
+        lambda s: "/review/cycles/",
+        _reviewers(DONE),
+        data=lambda s: {
+            "year": "2030",
+            "period_start": "2030-01-01",
+            "period_end": "2030-12-31",
+            "opens_on": "2031-01-15",
+            "closes_on": "2031-03-31",
+        },  # fmt: skip
+        effect=lambda s: _cycle_state(s) == "open",
+    ),
+    "close a cycle": Case(
+        "POST",
+        lambda s: f"/review/cycles/{_this_year()}/close/",
+        _reviewers(DONE),
+        prepare=_cycle,
+        effect=lambda s: _cycle_state(s) == "closed",
+    ),
     # The admin: administrators only.
     "admin": Case("GET", lambda s: "/admin/pledges/pledge/", {**_public(ADMIN_LOGIN), "admin": OK}),
 }
@@ -233,6 +374,8 @@ def test_permission_matrix(client: Client, case_name: str, who: str, settings: A
     settings.P2C_REQUIRE_MFA_FOR_STAFF = False  # the MFA rule has its own tests (tests/accounts/test_mfa.py)
     case = CASES[case_name]
     scene = _scene(case.state)
+    if case.prepare is not None:
+        case.prepare(scene)
     person = scene.person(who)
     if person is not None:
         client.force_login(person)

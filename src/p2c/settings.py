@@ -72,6 +72,8 @@ INSTALLED_APPS = [
     "p2c.pledges",
     "p2c.workspace",
     "p2c.review",
+    "p2c.opendata",
+    "p2c.reporting",
     "p2c.api",
     "p2c.demo",
     "p2c.dashboard",
@@ -209,7 +211,7 @@ MFA_ADAPTER = "p2c.accounts.adapters.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 # Reviewers and admins must enrol TOTP before any review or admin page (default: on in production).
 P2C_REQUIRE_MFA_FOR_STAFF = env_bool("P2C_REQUIRE_MFA_FOR_STAFF", default=PRODUCTION)
-P2C_MFA_REQUIRED_PATHS = ("/admin/", "/review/")
+P2C_MFA_REQUIRED_PATHS = ("/admin/", "/review/", "/secretariat/")
 # Where the site is reached from outside: links in emails sent by services (membership requests, …).
 P2C_BASE_URL = env_str(
     "P2C_BASE_URL", f"https://{ALLOWED_HOSTS[0].lstrip('.')}" if PRODUCTION else "http://localhost:8000"

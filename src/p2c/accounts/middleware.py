@@ -35,8 +35,9 @@ def mfa_enrolment_needed(request: HttpRequest) -> bool:
 class StaffMfaMiddleware:
     """Sends reviewers and admins without an authenticator app to the enrolment page (``P2C_REQUIRE_MFA_FOR_STAFF``).
 
-    Only paths under ``P2C_MFA_REQUIRED_PATHS`` (the admin and the review pages) are guarded, so
-    the enrolment pages themselves, sign-out and the public site stay reachable.
+    Only paths under ``P2C_MFA_REQUIRED_PATHS`` (the admin, the review pages and the secretariat's
+    import) are guarded, so the enrolment pages themselves, sign-out and the public site stay
+    reachable.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:

@@ -381,6 +381,31 @@ def cache_key(result: FilterResult, version: str) -> str:
     return f"{CACHE_PREFIX}:{version}:{digest}"
 
 
+ACCOUNTABILITY_PREFIX = "p2c:dashboard:accountability:v1"
+
+
+def accountability_aggregates(result: FilterResult, *, version: str | None = None) -> Any:
+    """The "Delivery and reporting" figures of ``result`` (``p2c.reporting.figures.Accountability``), cached.
+
+    Keyed like the aggregates by the data version (bumped when a report is accepted and a cycle is
+    opened or closed) and the filter state, and by the day, since "overdue" depends on it.
+    """
+    from p2c.reporting.figures import accountability
+    from p2c.reporting.freshness import cycles_now
+
+    version = version if version is not None else data_version()
+    today = timezone.localdate()
+    digest = hashlib.sha256(repr(filter_state(result)).encode()).hexdigest()[:32]
+    key = f"{ACCOUNTABILITY_PREFIX}:{version}:{today.isoformat()}:{digest}"
+    found = cache.get(key)
+    if found is None:
+        found = accountability(
+            result.queryset, cycles=cycles_now(), today=today, breakdowns=True, everything=not result.is_filtered
+        )
+        cache.set(key, found, CACHE_SECONDS)
+    return found
+
+
 def dashboard_aggregates(result: FilterResult, *, version: str | None = None) -> Aggregates:
     """The aggregates of ``result``, from the cache when the data has not changed since they were computed."""
     version = version if version is not None else data_version()

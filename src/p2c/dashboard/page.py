@@ -751,6 +751,7 @@ def milestones_table(milestones: Sequence[Milestone]) -> DataTable:
     )
 
 
+# The "Delivery and reporting" section's CSVs are p2c.reporting.charts.CSV_CHARTS.
 CSV_CHARTS = ("headline", "countries", "over-time", "milestones", *DIMENSION_BY_SLUG)
 
 
@@ -767,6 +768,10 @@ def csv_rows(slug: str, result: FilterResult, aggregates: agg.Aggregates) -> lis
         table = daily_table(aggregates)
     elif slug == "milestones":
         table = milestones_table(milestones_to_mark(aggregates.version)[1])
+    elif slug in ("delivery-status", "reporting-rates", "delivery-figures"):
+        from p2c.reporting.charts import delivery_csv
+
+        table = delivery_csv(slug, result, agg.accountability_aggregates(result, version=aggregates.version))
     else:
         return None
     return csv_response_rows(table)
@@ -862,7 +867,15 @@ def dashboard_context(result: FilterResult, aggregates: agg.Aggregates, *, metri
         "error_list": [
             (f"f-{name.replace('_', '-')}", m) for name, messages in result.errors.items() for m in messages
         ],
+        "delivery": _delivery(result, aggregates.version),
     }
+
+
+def _delivery(result: FilterResult, version: str) -> dict[str, Any]:
+    """The "Delivery and reporting" section (p2c.reporting.charts), for the same filters and data version."""
+    from p2c.reporting.charts import delivery_context
+
+    return delivery_context(result, agg.accountability_aggregates(result, version=version))
 
 
 # --- The cached body --------------------------------------------------------------------------------

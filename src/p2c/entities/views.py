@@ -18,6 +18,7 @@ from p2c.pledges.selectors import (
     pledges_led_by,
     pledges_of_entity,
 )
+from p2c.reporting.pages import accountability_summary
 
 ENTITIES_PER_PAGE = 50
 CARDS = 6
@@ -58,5 +59,6 @@ def entity_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "areas_total": total_row(figures.totals, entity=entity.slug),
         "led": latest_cards(pledges_led_by(entity), limit=CARDS),
         "partnered": latest_partner_cards(entity, limit=CARDS),
+        "account": accountability_summary(pledges, request=request, entity=entity.slug),
     }
     return render(request, "entities/detail.html", context)

@@ -10,7 +10,8 @@ from django.shortcuts import redirect, render
 from p2c.geo.models import Region
 from p2c.geo.selectors import GROUPINGS, country_directory, country_for_page, regions_of_kind
 from p2c.pledges.links import REGION_PARAMETER, breakdown_rows, explorer_url, total_row
-from p2c.pledges.selectors import country_reach, published_pledge_counts_by_country
+from p2c.pledges.selectors import country_reach, pledges_naming_country, published_pledge_counts_by_country
+from p2c.reporting.pages import accountability_summary
 
 LATEST_CARDS = 6
 TOP_ENTITIES = 10
@@ -64,5 +65,6 @@ def country_detail(request: HttpRequest, iso2: str) -> HttpResponse:
         "entities": [(entity, explorer_url(country=code, entity=entity.slug)) for entity in reach.top_entities],
         "regions": regions,
         "canonical_url": request.build_absolute_uri(request.path),
+        "account": accountability_summary(pledges_naming_country(country), request=request, country=code),
     }
     return render(request, "geo/country_detail.html", context)

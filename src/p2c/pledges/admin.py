@@ -86,7 +86,7 @@ class PledgeAdmin(admin.ModelAdmin[Pledge]):
 
     list_display = ["reference", "title", "lead_entity", "state", "usd_estimate", "published_at"]
     list_filter = ["state", "scope", "focus_areas", "pledge_types", "additionality", "seeking_partners"]
-    search_fields = ["reference", "title", "lead_entity__name"]
+    search_fields = ["reference", "external_reference", "title", "lead_entity__name"]
     list_select_related = ["lead_entity"]
     autocomplete_fields = ["lead_entity", "countries", "regions", "event"]
     filter_horizontal = ["focus_areas", "pillars", "pledge_types", "sdgs", "target_groups"]

@@ -31,6 +31,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, F, Model, Q, QuerySet, Sum, Window
 from django.db.models.signals import post_delete, post_save
+from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 from django.utils.functional import Promise
 from django.utils.translation import get_language, gettext
@@ -120,7 +121,7 @@ OPTIONS_MODELS = (FocusArea, Pillar, PledgeType, EntityType, TargetGroup, SDG, E
 
 
 def _options_cache_key(language: str | None) -> str:
-    return f"p2c:pledges:filter-options:v2:{language or '-'}"
+    return f"p2c:pledges:filter-options:v3:{language or '-'}"
 
 
 def filter_options() -> FilterOptions:
@@ -201,6 +202,7 @@ def _reference_options() -> FilterOptions:
     offer("itu_region", (Choice(r.code, r.name) for r in itu.values()))
     offer("grouping", (Choice(code, str(label)) for code, label in GROUPINGS.items()))
     offer("delivery_status", (Choice(value, str(label)) for value, label in Pledge.DeliveryStatus.choices))
+    offer("freshness", (Choice(value, str(label)) for value, label in _freshness_labels().items()))
     offer("sort", (Choice(value, str(label)) for value, label in SORTS.items()))
 
     # A region contains the sub-regions and intermediate regions of its countries.
@@ -327,6 +329,19 @@ def _year(values: list[str], options: FilterOptions) -> Q:
     return q
 
 
+def _freshness(values: list[str]) -> Q:
+    """Pledges marked inactive or overdue (``p2c.reporting.freshness``: conditions on the pledge row)."""
+    from p2c.reporting.freshness import freshness_q
+
+    return freshness_q(values)
+
+
+def _freshness_labels() -> dict[str, Any]:
+    from p2c.reporting.freshness import FRESHNESS_LABELS
+
+    return dict(FRESHNESS_LABELS)
+
+
 def _m49(value: str) -> str:
     return value.zfill(3) if value.isdigit() else value
 
@@ -433,13 +448,20 @@ CHOICE_FILTERS: list[ChoiceFilter] = [
         _("There is no delivery status “%(value)s”."),
         lambda v, o: Q(delivery_status__in=v),
     ),
+    ChoiceFilter(
+        "freshness",
+        _("Reporting"),
+        _("There is no reporting mark “%(value)s”: use inactive or overdue."),
+        lambda v, o: _freshness(v),
+    ),
 ]
 # How few pledges a filter usually keeps, most selective first (the order SQLite is given them in).
 SELECTIVITY = {
     name: rank
     for rank, name in enumerate(
         ["entity", "country", "event", "pillar", "target_group", "sdg", "q", "type", "year", "usd_min", "usd_max",
-         "delivery_status", "itu_region", "m49_region", "grouping", "seeking_partners", "focus_area", "entity_type"]
+         "delivery_status", "freshness", "itu_region", "m49_region", "grouping", "seeking_partners", "focus_area",
+         "entity_type"]
     )
 }  # fmt: skip
 FILTER_PARAMS = ("q", *(f.param for f in CHOICE_FILTERS), "usd_min", "usd_max", "seeking_partners")
@@ -717,7 +739,7 @@ def _totals_cache_key(result: FilterResult) -> str:
 
     state = sorted((name, tuple(sorted(v))) for name, v in result.values.items() if name != "sort")
     digest = hashlib.sha256(repr((state, result.search)).encode()).hexdigest()[:32]
-    return f"p2c:pledges:totals:v1:{data_version()}:{dt.date.today().isoformat()}:{digest}"
+    return f"p2c:pledges:totals:v1:{data_version()}:{timezone.localdate().isoformat()}:{digest}"
 
 
 def _page_ids_with_totals(result: FilterResult, offset: int, limit: int) -> tuple[list[int], Totals | None]:

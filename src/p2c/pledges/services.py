@@ -181,8 +181,13 @@ def _partner_rows(pledge: Pledge, specs: Iterable[PartnerSpec], errors: dict[str
     return rows
 
 
-def _content_apply(pledge: Pledge, changes: Mapping[str, Any]) -> None:
-    """Set everything in ``changes`` on ``pledge`` and save it, or save nothing and raise one ValidationError."""
+def pledge_content_apply(pledge: Pledge, changes: Mapping[str, Any]) -> None:
+    """Set everything in ``changes`` on ``pledge`` and save it, or save nothing and raise one ValidationError.
+
+    It checks values, not people, states or versions: ``pledge_draft_create`` and ``pledge_update``
+    check those first. Call it directly only where the caller has checked them itself (the
+    secretariat's bulk import, ``p2c.opendata.imports``).
+    """
     errors: dict[str, list[str]] = {}
     for field in EDITABLE_FIELDS:
         if field in changes:
@@ -238,7 +243,7 @@ def pledge_draft_create(*, acting_user: Any, lead_entity: Entity, title: str = "
     pledge = Pledge(lead_entity=lead_entity, title=title, created_by=acting_user, created_at=now)
     require_lead_member(acting_user, pledge)
     pledge.reference = reference_reserve(year=now.year)[0]
-    _content_apply(pledge, changes)
+    pledge_content_apply(pledge, changes)
     audit_event_record(
         target=pledge,
         action="created",
@@ -287,7 +292,7 @@ def pledge_update(*, pledge: Pledge, acting_user: Any, expected_version: int, **
     # The row lock (PostgreSQL) or the IMMEDIATE transaction (SQLite) serialises writers, so the
     # version read above is still current when this is saved.
     current.version = expected_version + 1
-    _content_apply(current, changes)
+    pledge_content_apply(current, changes)
     changed = changed_keys(before, pledge_snapshot(current))
     audit_event_record(target=current, action="updated", actor=acting_user, changed_fields=changed)
     return current

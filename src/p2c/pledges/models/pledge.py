@@ -57,6 +57,16 @@ class Pledge(models.Model):
         PLEDGER = "pledger", _("Estimated by the pledger")
 
     reference = models.CharField(_("reference"), max_length=20, unique=True, help_text=_("e.g. P2C-2026-0042"))
+    external_reference = models.CharField(
+        _("external reference"),
+        max_length=100,
+        blank=True,
+        default="",
+        help_text=_(
+            "The pledge's identifier in another registry it was imported from (p2c.opendata bulk import); "
+            "unique per lead entity, so that importing the same file again updates the pledge."
+        ),
+    )
     # Blank only while a draft: submission_errors() requires it.
     title = models.CharField(_("title"), max_length=TITLE_MAX_LENGTH, blank=True)
     summary = models.CharField(_("summary"), max_length=600, blank=True)
@@ -127,6 +137,15 @@ class Pledge(models.Model):
 
     state = models.CharField(_("review state"), max_length=20, choices=State.choices, default=State.DRAFT)
     delivery_status = models.CharField(_("delivery status"), max_length=20, choices=DeliveryStatus.choices, blank=True)
+    # Kept by p2c.reporting when a progress report is accepted (a queryset update: never edited here).
+    last_report_year = models.PositiveSmallIntegerField(
+        _("last accepted report (cycle year)"),
+        null=True,
+        blank=True,
+        editable=False,
+        db_index=True,
+        help_text=_("The year of the latest reporting cycle with an accepted progress report; empty if none."),
+    )
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     version = models.PositiveIntegerField(_("version"), default=1)
@@ -160,6 +179,8 @@ class Pledge(models.Model):
             # The explorer's title sort; its value sort and full-text indexes are vendor-specific
             # and live in migration 0002_search (see p2c.pledges.search).
             models.Index(fields=["state", "title", "id"], name="pledges_state_title_idx"),
+            # "Overdue" (p2c.reporting.freshness): published pledges whose end date has passed.
+            models.Index(fields=["state", "end_date"], name="pledges_state_end_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -174,6 +195,13 @@ class Pledge(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(state="published") | models.Q(published_at__isnull=False),
                 name="pledges_published_has_date",
+            ),
+            # Re-importing a file finds its pledges again by (lead entity, external reference).
+            models.UniqueConstraint(
+                fields=["lead_entity", "external_reference"],
+                condition=~models.Q(external_reference=""),
+                name="pledges_unique_external_reference",
+                violation_error_message=_("This lead entity already has a pledge with this external reference."),
             ),
             # A revision is never public itself: publishing it changes the pledge it revises.
             models.CheckConstraint(

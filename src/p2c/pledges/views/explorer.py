@@ -274,6 +274,12 @@ def form_sections(result: FilterResult) -> list[Section]:
         ),
         Section(
             _("When and how it is going"),
-            [choice_field("year"), choice_field("event"), choice_field("delivery_status"), seeking],
+            [
+                choice_field("year"),
+                choice_field("event"),
+                choice_field("delivery_status"),
+                choice_field("freshness", "checkboxes"),
+                seeking,
+            ],
         ),
     ]

@@ -1,0 +1,1 @@
+"""Views of the open-data app: the bulk downloads (public) and the bulk import (secretariat)."""
