@@ -19,7 +19,7 @@ from ninja.renderers import JSONRenderer
 
 from p2c.api.auth import RateLimited, TokenRefused
 from p2c.api.pagination import PageParamError
-from p2c.api.routers import countries, dashboard, entities, my_pledges, pledges, taxonomy
+from p2c.api.routers import countries, dashboard, entities, my_pledges, pledges, reports, taxonomy
 from p2c.api.writes import InputErrors
 
 DESCRIPTION = """Published pledges, the organisations behind them, countries, the taxonomy and the dashboard's
@@ -44,7 +44,7 @@ api = NinjaAPI(
         "info": {"license": {"name": "Data: CC BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/"}}
     },
 )
-for module in (pledges, entities, countries, taxonomy, dashboard, my_pledges):
+for module in (pledges, entities, countries, taxonomy, dashboard, reports, my_pledges):
     api.add_router("", module.router)
 
 

@@ -450,3 +450,39 @@ class Dashboard(Schema):
     days: list[DayOut] = Field(description="Pledges published each day (UTC) and their estimated value.")
     filters: Errors
     errors: Errors
+
+
+# --- Progress reports ----------------------------------------------------------------------------
+class ReportTarget(Schema):
+    indicator: str
+    unit: str
+    baseline: DecimalText | None
+    target_value: DecimalText | None
+    target_year: int
+    actual_value: DecimalText | None
+
+
+class ReportOut(Schema):
+    """An accepted progress report of a published pledge."""
+
+    id: int
+    pledge: str
+    pledge_url: str
+    cycle: int
+    period_start: Date
+    period_end: Date
+    delivery_status: str
+    percent_complete: int | None
+    usd_disbursed: DecimalText | None
+    usd_pledged: DecimalText | None
+    narrative: str
+    evidence_links: list[str]
+    accepted_at: DateTime | None
+    is_latest: bool
+    targets: list[ReportTarget]
+
+
+class ReportList(Schema):
+    errors: Errors
+    next: str | None
+    results: list[ReportOut]
