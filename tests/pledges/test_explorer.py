@@ -321,7 +321,8 @@ def test_the_query_count_does_not_grow_with_the_pledges(client: Client, django_a
     for query, count in queries_by_url.items():
         # A best-match page reads its second group (other hits) only when the first leaves room.
         assert abs(queries(query) - count) <= (1 if query.startswith("q=") else 0), query
-    with django_assert_max_num_queries(20):
+    # 21 on PostgreSQL: the totals' query is separate there, plus the data version of their cache.
+    with django_assert_max_num_queries(21):
         cache.clear()
         page(client, "focus_area=access&country=KE")
 
