@@ -101,6 +101,24 @@ def page_timings(*, requests: int, seed: int = 1) -> list[Timing]:
             requests=requests,
             target_p95=100,
         ),
+        *[
+            measure(
+                f"{name} (first request after a publication)",
+                url,
+                requests=requests,
+                target_p95=100,
+                warm_up=1,
+                before_each=_publication,
+            )
+            for name, url in (
+                ("explorer, first page", lambda i: "/pledges/"),
+                ("explorer, text search", lambda i: f"/pledges/?q={SEARCH_TERMS[i % len(SEARCH_TERMS)]}"),
+                (
+                    "explorer, three filters",
+                    lambda i: f"/pledges/?{FILTER_COMBINATIONS[i % len(FILTER_COMBINATIONS)]}",
+                ),
+            )
+        ],
         measure(
             "country page",
             lambda i: f"/countries/{COUNTRIES[i % len(COUNTRIES)]}/",
@@ -115,6 +133,16 @@ def page_timings(*, requests: int, seed: int = 1) -> list[Timing]:
         ),
         *dashboard_timings(requests=requests),
     ]
+
+
+def _publication() -> None:
+    """What a publication does to the caches: a new data version, so no cached totals or figures apply."""
+    from django.db import transaction
+
+    from p2c.dashboard.freshness import data_version_bump
+
+    with transaction.atomic():
+        data_version_bump()
 
 
 def dashboard_timings(*, requests: int) -> list[Timing]:
