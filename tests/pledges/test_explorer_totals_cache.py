@@ -1,4 +1,4 @@
-"""The explorer's totals are cached per filter state, and a publication or withdrawal shows at once."""
+"""The explorer's totals and pages are cached per filter state; a publication or withdrawal shows at once."""
 
 from __future__ import annotations
 
@@ -34,13 +34,16 @@ def test_publishing_and_withdrawing_change_the_cached_totals_at_once(
     assert shown_count(client) == 1
     assert shown_count(client, "focus_area=access") == 1
 
-    pledge = complete_pledge(entity)
+    pledge = complete_pledge(entity, title="Solar Wi-Fi for Turkana")
     pledge = pledge_submit(pledge=pledge, acting_user=amina, expected_version=pledge.version)
     assert shown_count(client) == 1  # submitted: not public
     pledge = pledge_publish(pledge=pledge, acting_user=rui(), expected_version=pledge.version)
     assert shown_count(client) == 2
     assert shown_count(client, "focus_area=access") == 2
+    # The page's cached ids were replaced too: the new pledge is listed.
+    assert "Solar Wi-Fi for Turkana" in client.get("/pledges/?focus_area=access").content.decode()
 
     pledge_withdraw(pledge=pledge, acting_user=amina, expected_version=pledge.version)
     assert shown_count(client) == 1
     assert shown_count(client, "focus_area=access") == 1
+    assert "Solar Wi-Fi for Turkana" not in client.get("/pledges/?focus_area=access").content.decode()

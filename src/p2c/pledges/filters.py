@@ -716,10 +716,16 @@ def pledge_results_page(result: FilterResult, page: str | None, *, per_page: int
     number = min(wanted, num_pages)
     pledges: list[Pledge] = []
     if totals.count:
-        if ids is None or number != wanted:
-            # Sort ids only, then load the page's rows: sorting thousands of whole rows
-            # (descriptions included) costs far more than sorting their ids.
-            ids = _page_ids(result, (number - 1) * per_page, per_page)
+        ids_key = f"{key}:ids:{result.sort}:{number}:{per_page}"
+        if ids is not None and number == wanted:
+            cache.set(ids_key, ids, TOTALS_CACHE_SECONDS)  # read with the totals just now
+        else:
+            ids = cache.get(ids_key)
+            if ids is None:
+                # Sort ids only, then load the page's rows: sorting thousands of whole rows
+                # (descriptions included) costs far more than sorting their ids.
+                ids = _page_ids(result, (number - 1) * per_page, per_page)
+                cache.set(ids_key, ids, TOTALS_CACHE_SECONDS)
         rows = {p.pk: p for p in with_card_relations(Pledge.objects.filter(id__in=ids)).order_by()}
         pledges = [rows[pk] for pk in ids if pk in rows]
     return ResultsPage(pledges=pledges, number=number, num_pages=num_pages, per_page=per_page, totals=totals)
@@ -729,7 +735,8 @@ TOTALS_CACHE_SECONDS = 60 * 60  # a backstop: the data version changes the key w
 
 
 def _totals_cache_key(result: FilterResult) -> str:
-    """Where the totals of ``result``'s filter state and search are cached under the current data version.
+    """Where the totals of ``result``'s filter state and search are cached under the current data version
+    (and, under the same key plus the sort and page number, the ids of each page shown).
 
     The version (``p2c.dashboard.freshness``, bumped in the same transaction as any publication,
     withdrawal or change to a published pledge) makes a change show at once, on every process.
