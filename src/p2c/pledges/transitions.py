@@ -196,7 +196,8 @@ def _transition(
     return current, from_state
 
 
-def _required_text(value: str, *, field: str, message: str) -> str:
+def required_text(value: str, *, field: str, message: str) -> str:
+    """A reviewer's comment or reason: stripped, required and at most ``COMMENT_MAX_LENGTH`` long."""
     text = (value or "").strip()
     if not text:
         raise ValidationError({field: message}, code="required")
@@ -264,7 +265,7 @@ def pledge_publish(*, pledge: Pledge, acting_user: User, expected_version: int, 
 @transaction.atomic
 def pledge_request_changes(*, pledge: Pledge, acting_user: User, expected_version: int, comment: str) -> Pledge:
     """A reviewer sends a submitted pledge back with a (required) comment; the entity's members are emailed."""
-    text = _required_text(comment, field="comment", message=_("Say what needs to change."))
+    text = required_text(comment, field="comment", message=_("Say what needs to change."))
     current, _from = _transition(
         pledge=pledge,
         action="request_changes",
@@ -280,7 +281,7 @@ def pledge_request_changes(*, pledge: Pledge, acting_user: User, expected_versio
 @transaction.atomic
 def pledge_reject(*, pledge: Pledge, acting_user: User, expected_version: int, reason: str) -> Pledge:
     """A reviewer rejects a submitted pledge with a (required) reason; the entity's members are emailed."""
-    text = _required_text(reason, field="reason", message=_("Give the reason for rejecting the pledge."))
+    text = required_text(reason, field="reason", message=_("Give the reason for rejecting the pledge."))
     current, _from = _transition(
         pledge=pledge,
         action="reject",

@@ -34,7 +34,7 @@ from p2c.core.services import audit_event_record, changed_field_values
 from p2c.dashboard.freshness import data_version_bump
 from p2c.pledges.models import Pledge
 from p2c.pledges.services import ConcurrentEditError, require_lead_member
-from p2c.pledges.transitions import COMMENT_MAX_LENGTH, TransitionError, review_conflict
+from p2c.pledges.transitions import COMMENT_MAX_LENGTH, TransitionError, required_text, review_conflict
 from p2c.reporting import notifications
 from p2c.reporting.models import ProgressReport
 from p2c.reporting.services import lock_pledge, lock_report, report_submission_errors
@@ -145,17 +145,6 @@ def _transition(
     return current, from_state
 
 
-def _required_text(value: str, message: str) -> str:
-    text = (value or "").strip()
-    if not text:
-        raise ValidationError({"comment": message}, code="required")
-    if len(text) > COMMENT_MAX_LENGTH:
-        raise ValidationError(
-            {"comment": _("Keep it under %(max)d characters.") % {"max": COMMENT_MAX_LENGTH}}, code="max_length"
-        )
-    return text
-
-
 @transaction.atomic
 def report_submit(*, report: ProgressReport, acting_user: Any, expected_version: int) -> ProgressReport:
     """A member of the lead entity submits a complete report for review; reviewers are emailed.
@@ -231,7 +220,7 @@ def report_request_clarification(
     *, report: ProgressReport, acting_user: Any, expected_version: int, comment: str
 ) -> ProgressReport:
     """A reviewer sends a submitted report back with a (required) question; the entity's members are emailed."""
-    text = _required_text(comment, _("Say what needs clarifying."))
+    text = required_text(comment, field="comment", message=_("Say what needs clarifying."))
     current, _from = _transition(
         report=report,
         action="request_clarification",
