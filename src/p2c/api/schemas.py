@@ -141,6 +141,7 @@ class PledgeDocument(Schema):
     summary: str
     description: str
     description_format: Literal["markdown"]
+    language: str = Field(description="The language the pledger wrote the text in: ar, zh-hans, en, fr, ru or es.")
     state: str
     published_at: DateTime | None
     lead_entity: LeadEntity

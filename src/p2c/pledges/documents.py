@@ -39,6 +39,7 @@ def pledge_document(pledge: Pledge, *, url: str, entity_url: Any) -> dict[str, A
         "summary": pledge.summary,
         "description": pledge.description,
         "description_format": "markdown",
+        "language": pledge.language,
         "state": pledge.state,
         "published_at": _date(pledge.published_at),
         "lead_entity": {

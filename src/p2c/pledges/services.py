@@ -30,6 +30,7 @@ EDITABLE_FIELDS = (
     "title",
     "summary",
     "description",
+    "language",
     "scope",
     "pledged_on",
     "start_date",

@@ -15,6 +15,8 @@ from p2c.core.money import money_errors
 from p2c.pledges.models.taxonomy import SDG, FocusArea, Pillar, PledgeType, TargetGroup
 
 TITLE_MAX_LENGTH = 250
+# The languages a pledge's own text may be written in: the interface's six UN languages.
+CONTENT_LANGUAGES = settings.LANGUAGES
 
 
 class Pledge(models.Model):
@@ -71,6 +73,13 @@ class Pledge(models.Model):
     title = models.CharField(_("title"), max_length=TITLE_MAX_LENGTH, blank=True)
     summary = models.CharField(_("summary"), max_length=600, blank=True)
     description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
+    language = models.CharField(
+        _("language of the text"),
+        max_length=10,
+        choices=CONTENT_LANGUAGES,
+        default="en",
+        help_text=_("The language the pledger wrote the title, summary and description in; pages mark it with lang."),
+    )
     entity_names = models.TextField(
         _("entity names (for search)"),
         blank=True,

@@ -14,8 +14,8 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import QuerySet
 from django.http import QueryDict
 from django.utils.formats import number_format
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from p2c.entities.models import Entity
 from p2c.pledges.models import Pledge
@@ -63,7 +63,9 @@ class PledgeEditor:
         self.pledge = pledge
         self.lead = pledge.lead_entity if pledge is not None else lead
         self.lead_entities = lead_entities
-        initial, targets, partners = _initial(pledge) if pledge is not None and data is None else ({}, [], [])
+        initial, targets, partners = (
+            _initial(pledge) if pledge is not None and data is None else ({"language": get_language()}, [], [])
+        )
         self.form = PledgeForm(data, initial=initial, lead_entities=lead_entities if self.lead is None else None)
         self.targets = cast(RowFormSet, TargetFormSet(data, initial=targets, prefix="targets"))
         self.partners = cast(RowFormSet, PartnerFormSet(data, initial=partners, prefix="partners"))
@@ -236,6 +238,7 @@ def _initial(pledge: Pledge) -> tuple[dict[str, Any], list[dict[str, Any]], list
         "title": pledge.title,
         "summary": pledge.summary,
         "description": pledge.description,
+        "language": pledge.language,
         "scope": pledge.scope,
         "pledged_on": pledge.pledged_on,
         "start_date": pledge.start_date,

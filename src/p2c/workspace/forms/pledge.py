@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any, cast
 
 from django import forms
+from django.conf import settings
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -76,6 +77,12 @@ class PledgeForm(GeographyForm):
             "The whole pledge: what, how, with whom. Markdown: **bold**, lists (a line starting with “- ”), "
             "links as [text](https://…)."
         ),
+    )
+    language = forms.ChoiceField(
+        label=_("Language of the text"),
+        choices=settings.LANGUAGES,
+        required=False,
+        help_text=_("The language you write the title, summary and description in. They are shown as written."),
     )
     focus_areas = _checkboxes(
         FocusArea, _("Focus areas"), help_text=_("The Action Framework's focus areas. At least one before you submit.")
@@ -195,6 +202,7 @@ class PledgeForm(GeographyForm):
             "title": data["title"],
             "summary": data["summary"],
             "description": data["description"],
+            "language": data["language"] or settings.LANGUAGE_CODE,
             "start_date": data["start_date"],
             "end_date": data["end_date"],
             "seeking_partners": data["seeking_partners"],
