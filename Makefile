@@ -11,7 +11,7 @@ PORT ?= 8000
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: run test lint format bench migrations-check sync clean help
+.PHONY: run test lint format bench migrations-check sync catalogues clean help
 
 help:
 	@echo "make run    - the whole platform on SQLite with demo data, at http://$(HOST):$(PORT)/"
@@ -29,10 +29,18 @@ $(VENV)/.synced: pyproject.toml uv.lock | $(UV)
 
 sync: $(VENV)/.synced
 
-run: $(VENV)/.synced
+# Translations: the .po files are the source; their .mo files are built (docs/i18n.md).
+PO_FILES := $(wildcard src/p2c/locale/*/LC_MESSAGES/*.po)
+$(VENV)/.catalogues: $(PO_FILES) | $(VENV)/.synced
+	$(BIN)/p2c compile-catalogues -v 0
+	@touch $@
+
+catalogues: $(VENV)/.catalogues
+
+run: $(VENV)/.synced $(VENV)/.catalogues
 	$(BIN)/p2c run --host $(HOST) --port $(PORT)
 
-test: $(VENV)/.synced
+test: $(VENV)/.synced $(VENV)/.catalogues
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.synced
@@ -47,7 +55,7 @@ format: $(VENV)/.synced
 migrations-check: $(VENV)/.synced
 	$(BIN)/p2c makemigrations --check --dry-run
 
-bench: $(VENV)/.synced
+bench: $(VENV)/.synced $(VENV)/.catalogues
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:

@@ -13,12 +13,16 @@ pytest_plugins = ["tests.browser.support"]
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """WhiteNoise warns when the collected static directory is missing; tests serve from the sources."""
+    """Static directory for WhiteNoise (tests serve from the sources) and the translation catalogues built."""
     from pathlib import Path
 
     from django.conf import settings
 
     Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+    # Translated pages need the built catalogues, also when pytest runs without `make test`.
+    from p2c.core.catalogues import catalogues_compile
+
+    catalogues_compile()
 
 
 @pytest.fixture(scope="session")

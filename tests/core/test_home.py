@@ -223,8 +223,9 @@ def test_the_layout_has_a_skip_link_navigation_and_footer(client: Client) -> Non
 
 
 def test_the_page_is_arabic_right_to_left_when_asked(client: Client) -> None:
-    page = client.get("/", headers={"accept-language": "ar"}).content.decode()
-    assert '<html lang="ar" dir="rtl">' in page
+    response = client.get("/", headers={"accept-language": "ar"}, follow=True)
+    assert response.redirect_chain == [("/ar/", 302)]
+    assert '<html lang="ar" dir="rtl">' in response.content.decode()
 
 
 def test_an_unknown_address_gets_a_helpful_404_in_the_layout(client: Client) -> None:

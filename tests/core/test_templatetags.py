@@ -49,9 +49,12 @@ def test_money_filters_show_nothing_for_a_missing_value(value: object) -> None:
 
 def test_money_filters_follow_the_active_language() -> None:
     with translation.override("fr"):
-        # French separates decimals with a comma and groups with a (narrow) space.
-        assert "82,4" in usd_short(Decimal("82412345678"))
-        assert usd(Decimal("1234567")).replace("\u202f", " ").replace("\xa0", " ") == "USD 1 234 567"
+        # French separates decimals with a comma, groups with a (narrow) space and puts the currency last.
+        assert usd_short(Decimal("82412345678")).replace("\xa0", " ") == "82,4 milliards USD"
+        assert usd(Decimal("1234567")).replace("\u202f", " ").replace("\xa0", " ") == "1 234 567 USD"
+    for language in ("ar", "zh-hans"):  # grouped by three with a comma (CLDR), not Django's defaults
+        with translation.override(language):
+            assert "1,234,567" in usd(Decimal("1234567"))
 
 
 def test_filters_work_in_templates() -> None:

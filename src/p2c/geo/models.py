@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from p2c.geo.names import country_name, region_name
+
 
 class Region(models.Model):
     """A named group of countries: a UN M49 region, sub-region or intermediate region, or an ITU region.
@@ -31,7 +33,12 @@ class Region(models.Model):
         constraints = [models.UniqueConstraint(fields=["kind", "code"], name="geo_region_unique_kind_code")]
 
     def __str__(self) -> str:
-        return self.name
+        return self.local_name
+
+    @property
+    def local_name(self) -> str:
+        """The name in the active language."""
+        return region_name(self.name)
 
 
 class Country(models.Model):
@@ -76,7 +83,12 @@ class Country(models.Model):
         ordering = ["name"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.local_name
+
+    @property
+    def local_name(self) -> str:
+        """The name in the active language (pycountry's ISO 3166-1 translations; the stored name in English)."""
+        return country_name(self.iso2, self.name)
 
 
 class ReferenceList(models.Model):

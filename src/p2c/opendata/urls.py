@@ -1,15 +1,15 @@
-"""Open-data URLs: the bulk downloads under ``/pledges/`` and the secretariat's import under ``/secretariat/import/``.
+"""Open-data URLs: the secretariat's import under ``/secretariat/import/`` (a page, so it has a language prefix).
 
-Included at the root, before ``pledges/`` (whose ``<reference>/`` would otherwise be tried first).
+The bulk downloads (``/pledges/download.<fmt>``) are data, not pages: ``download_urls`` serves them
+without a language prefix.
 """
 
 from django.urls import path
 
-from p2c.opendata.views import downloads, imports
+from p2c.opendata.views import imports
 
 app_name = "opendata"
 urlpatterns = [
-    path("pledges/download.<str:fmt>", downloads.pledges_download, name="download"),
     path("secretariat/import/", imports.import_upload, name="import_upload"),
     path("secretariat/import/<int:batch_id>/", imports.import_batch, name="import_batch"),
     path("secretariat/import/<int:batch_id>/import/", imports.import_batch_commit, name="import_commit"),

@@ -12,10 +12,11 @@ from typing import Any
 
 from django.utils.http import urlencode
 
+from p2c.core.languages import path_prefix
 from p2c.geo.models import Region
 from p2c.pledges.selectors import BreakdownRow, Totals
 
-EXPLORER_PATH = "/pledges/"
+EXPLORER_PATH = "/pledges/"  # in English; explorer_url() adds the active language's prefix
 
 # The explorer parameter that filters by a region of each kind.
 REGION_PARAMETER = {
@@ -29,7 +30,8 @@ REGION_PARAMETER = {
 def explorer_url(**params: Any) -> str:
     """``/pledges/?country=KE&focus_area=access`` from the non-empty ``params``, in the order given."""
     pairs = [(key, str(value)) for key, value in params.items() if value not in (None, "")]
-    return f"{EXPLORER_PATH}?{urlencode(pairs)}" if pairs else EXPLORER_PATH
+    path = f"{path_prefix()}{EXPLORER_PATH}"
+    return f"{path}?{urlencode(pairs)}" if pairs else path
 
 
 @dataclass(frozen=True)

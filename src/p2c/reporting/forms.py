@@ -15,6 +15,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -97,11 +98,17 @@ class ReportForm(DescribedForm):
         label=gettext_lazy("Evidence (optional)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3, "spellcheck": "false"}),
-        help_text=gettext_lazy(
-            "Links to public evidence: an annual report, a news article, a dataset. One web address per line, "
-            "at most %(max)d."
-        )
-        % {"max": MAX_LINKS},
+        # Formatted when shown, in the language of the page (a lazy string's ``%`` would format it now).
+        help_text=lazy(
+            lambda: (
+                _(
+                    "Links to public evidence: an annual report, a news article, a dataset. One web address per line, "
+                    "at most %(max)d."
+                )
+                % {"max": MAX_LINKS}
+            ),
+            str,
+        )(),
     )
 
     def __init__(self, *args: Any, pledge: Pledge, targets: Sequence[PledgeTarget], **kwargs: Any) -> None:

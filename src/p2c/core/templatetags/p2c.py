@@ -16,8 +16,9 @@ from django.conf import settings
 from django.utils import formats
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import get_language_from_path, gettext, gettext_noop
 
+from p2c.core.languages import path_prefix
 from p2c.core.markdown import markdown_to_html
 
 register = template.Library()
@@ -96,14 +97,29 @@ def usd_headline(value: Any) -> str:
     return format_html('{}<span class="figure-number">{}</span>{}', before, amount, after)
 
 
+@register.simple_tag
+def language_prefix() -> str:
+    """``""`` in English, ``/fr`` in French…: put before a page's path, ``{% language_prefix %}/pledges/``."""
+    return path_prefix()
+
+
 @register.filter
 def is_current(path: Any, prefix: str) -> bool:
-    """Whether a navigation link to ``prefix`` is the page at ``path`` (``/`` only matches itself)."""
+    """Whether a navigation link to ``prefix`` is the page at ``path`` (``/`` only matches itself).
+
+    Language prefixes are ignored on both sides: ``/fr/pledges/?…`` is under ``/pledges/``.
+    """
     if not isinstance(path, str) or not path:
         return False
+    path, prefix = _without_language(path), _without_language(prefix)
     if prefix == "/":
         return path == "/"
     return path.startswith(prefix)
+
+
+def _without_language(path: str) -> str:
+    code = get_language_from_path(path)
+    return path[len(code) + 1 :] if code else path
 
 
 @register.simple_tag
