@@ -8,11 +8,17 @@ Linux only) with its anonymous and file-backed parts at the end, and the CPU tim
 spent (less sensitive than the wall time to other work on the machine). Targets: the whole download
 within 10 s, the server process under 300 MB.
 
-    python bench/downloads.py /tmp/p2c-bench-xyz     # a var directory made by `make bench`
+    python bench/downloads.py /tmp/p2c-bench-xyz             # a var directory made by `make bench`
+    python bench/downloads.py /tmp/p2c-bench-xyz --runs 5    # five downloads, each with the load average
+    DATABASE_URL=postgres://postgres@127.0.0.1/p2c_bench python bench/downloads.py --runs 5
+
+The machine's load average is printed with each run: on a shared machine, compare timings made
+under similar load only.
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import socket
 import subprocess
@@ -156,7 +162,7 @@ def download_timing(*, path: str = "/pledges/download.csv") -> DownloadTiming:
             except OSError:
                 time.sleep(0.1)
         worker = _worker_pid(server.pid)
-        _get(f"{base}{path}?country=KE")  # warm up: code loaded, reference data cached
+        _get(f"{base}{path.partition('?')[0]}?country=KE")  # warm up: code loaded, reference data cached
         before = _status_mb(worker).get("VmRSS")
         cpu_before = _cpu_seconds(worker)
         size, lines, first, last = _get(f"{base}{path}")
@@ -194,10 +200,32 @@ def report(timing: DownloadTiming) -> list[str]:
     ]
 
 
+def _load_average() -> str:
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "n/a"
+
+
 def main() -> None:
-    if len(sys.argv) > 1:
-        os.environ["P2C_VAR_DIR"] = sys.argv[1]
-    print("\n".join(report(download_timing())))
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("var_dir", nargs="?", help="the var directory of a SQLite benchmark database")
+    parser.add_argument("--runs", type=int, default=1, help="downloads to time, one after the other")
+    parser.add_argument("--path", default="/pledges/download.csv", help="what to download (with its query)")
+    options = parser.parse_args()
+    if options.var_dir:
+        os.environ["P2C_VAR_DIR"] = options.var_dir
+    if options.runs == 1:
+        print("\n".join(report(download_timing(path=options.path))))
+        return
+    print("| run | load average before | time to last byte | worker CPU | worker peak RSS | rows · size |")
+    print("|---:|---|---:|---:|---:|---|")
+    for run in range(1, options.runs + 1):
+        load = _load_average()
+        t = download_timing(path=options.path)
+        cpu = "n/a" if t.cpu_s is None else f"{t.cpu_s:.2f} s"
+        rss = "n/a" if t.peak_rss_mb is None else f"{t.peak_rss_mb:,.0f} MB"
+        print(f"| {run} | {load} | {t.last_byte_s:.2f} s | {cpu} | {rss} | {t.rows:,} · {t.megabytes:,.1f} MB |")
 
 
 if __name__ == "__main__":

@@ -93,3 +93,12 @@ def database_url() -> str:
     password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
     auth = f"{user}{password}@" if user else ""
     return f"postgres://{auth}{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{db['NAME']}"
+
+
+@pytest.fixture(autouse=True)
+def _english_after_each_test() -> Iterator[None]:
+    """A request for a translated page leaves its language active in the thread: start the next test in English."""
+    yield
+    from django.utils import translation
+
+    translation.activate("en")

@@ -289,7 +289,9 @@ def test_queries_grow_with_chunks_not_with_rows(client: Client, monkeypatch: pyt
     assert eight == four, "one chunk of 4 or of 8 pledges costs the same queries"
     in_three_chunks = queries_for_download(client, 3, monkeypatch)
     per_chunk = (in_three_chunks - eight) / 2
-    assert 8 <= per_chunk <= 14, f"about a dozen queries per chunk, not {per_chunk}"
+    assert per_chunk == 5, (
+        f"five queries per chunk (ids, last row's sort values, pledges, partners, targets), not {per_chunk}"
+    )
 
 
 def test_the_first_chunk_is_sent_before_the_rest_is_read() -> None:

@@ -88,7 +88,7 @@ def schools() -> Pledge:
 
 def test_the_page_says_what_was_promised_by_whom_for_whom_and_by_when(client: Client, schools: Pledge) -> None:
     html = page(client, "/pledges/P2C-2026-0042/")
-    assert '<h1 id="pledge-title">Connect 200 rural schools</h1>' in html
+    assert '<h1 id="pledge-title" lang="en">Connect 200 rural schools</h1>' in html
     assert "P2C-2026-0042" in html
     assert "Broadband and devices for 200 rural schools by 2028." in html
     # Who: the lead and the partners with their roles, each linked to its page.
@@ -235,7 +235,7 @@ XSS_PAYLOADS = [
 def test_a_hostile_description_is_shown_as_text_never_run(client: Client, payload: str) -> None:
     PledgeFactory(state=PUBLISHED, reference="P2C-2026-0666", description=f"Hello\n\n{payload}\n\nBye")
     html = page(client, "/pledges/P2C-2026-0666/")
-    prose = html.split('<div class="prose">', 1)[1].split("</div>", 1)[0]
+    prose = html.split('<div class="prose" lang="en">', 1)[1].split("</div>", 1)[0]
     lowered = prose.lower()
     assert "<script" not in lowered and "<img" not in lowered and "<svg" not in lowered and "<iframe" not in lowered
     assert "javascript:" not in re.sub(r">[^<]*<", "><", lowered)  # nowhere in tags or attributes

@@ -115,7 +115,7 @@ def test_a_resubmission_shows_what_changed_since_changes_were_requested() -> Non
     assert "<dt>Title</dt>" not in since
     history = section(html, "History")
     assert "Changes requested" in history and "Name the countries." in history
-    assert "(Submitted → Changes requested)" in history
+    assert '(Submitted <span class="fwd">→</span> Changes requested)' in history
     assert "Changed: Summary" in history and "Changed: Beneficiary countries" in history
 
 

@@ -1,4 +1,10 @@
-"""allauth adapters: every allauth email goes through the background worker, in plain text and HTML."""
+"""allauth adapters: every allauth email goes through the background worker, in plain text and HTML.
+
+allauth's emails (verification, password reset, …) answer a request, so they are written in the
+request's language — the page's, which ``LocaleMiddleware`` made active — and their links (built
+with ``reverse()`` from the request) lead to that language's pages. A new account takes that
+language as its preferred one (``User.language``), for the emails the platform sends later.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +15,19 @@ from allauth.core import context as allauth_context
 from allauth.mfa.adapter import DefaultMFAAdapter
 from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
+from django.forms import BaseForm
+from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils.encoding import force_str
 from django.utils.html import strip_tags
 
 from p2c.core.email import email_queue
+
+
+def request_language(request: HttpRequest | None) -> str:
+    """The language of the page ``request`` asked for (``LocaleMiddleware`` set it); ``""`` if not one of the six."""
+    code = getattr(request, "LANGUAGE_CODE", None) or ""
+    return code if code in dict(settings.LANGUAGES) else ""
 
 
 def text_to_html(text: str) -> str:
@@ -24,6 +38,11 @@ def text_to_html(text: str) -> str:
 class AccountAdapter(DefaultAccountAdapter):
     """Queues allauth's emails (verification, password reset, …) for the background worker."""
 
+    def save_user(self, request: HttpRequest, user: Any, form: BaseForm, commit: bool = True) -> Any:
+        """Create the account as allauth does, preferring the language the person signed up in."""
+        user.language = user.language or request_language(request)
+        return super().save_user(request, user, form, commit=commit)
+
     def format_email_subject(self, subject: str) -> str:
         return f"[{settings.P2C_SITE_NAME}] {force_str(subject)}"
 
@@ -32,6 +51,7 @@ class AccountAdapter(DefaultAccountAdapter):
 
         The worker sends it through Django's mail API after the current transaction commits and
         retries when the mail server is down, so a slow or failing server never blocks sign-up.
+        It is rendered here, in the active language: the request's.
         Where allauth has only a text template, the HTML part is that text, escaped and linked.
         """
         request = allauth_context.request

@@ -16,3 +16,10 @@ class AccountsConfig(AppConfig):
         from django.contrib import admin
 
         admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
+
+        # The first sign-in in a language records it as the person's, if they have none yet.
+        from django.contrib.auth.signals import user_logged_in
+
+        from p2c.accounts.signals import language_record_on_login
+
+        user_logged_in.connect(language_record_on_login, dispatch_uid="p2c.accounts.language_record_on_login")

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.formats import number_format
+from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -102,3 +107,31 @@ class Milestone(models.Model):
 
     def __str__(self) -> str:
         return f"{self.achieved_on:%Y-%m-%d} {self.title}"
+
+    @property
+    def display_title(self) -> str:
+        """The title to show: a threshold's is written again in the active language; a curated one as typed."""
+        if self.kind == self.Kind.AUTOMATIC and self.metric and self.threshold is not None:
+            return milestone_title(self.metric, self.threshold)
+        return self.title
+
+    @property
+    def title_language(self) -> str:
+        """The language ``display_title`` is in: the page's for an imported entry, the interface's otherwise."""
+        if self.kind == self.Kind.AUTOMATIC:
+            return get_language() or settings.LANGUAGE_CODE
+        if self.source_page is not None:
+            return self.source_page.language
+        return settings.LANGUAGE_CODE
+
+
+def milestone_title(metric: str, threshold: Decimal) -> str:
+    """ "1,000 published pledges", "USD 10 billion in published pledges", in the active language."""
+    if metric == Milestone.Metric.USD:
+        billions = threshold / Decimal(1_000_000_000)
+        amount = number_format(billions, 0, force_grouping=True)
+        return gettext("USD %(amount)s billion in published pledges") % {"amount": amount}
+    count = int(threshold)
+    return ngettext("%(count)s published pledge", "%(count)s published pledges", count) % {
+        "count": number_format(count, force_grouping=True)
+    }

@@ -8,10 +8,9 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils import timezone, translation
 
-from p2c.content.models import Milestone, Page
+from p2c.content.models import Milestone, Page, milestone_title
 from p2c.content.wordpress import ImportedPage
 from p2c.core.services import audit_event_record
 
@@ -64,15 +63,6 @@ def page_import(*, imported: ImportedPage, as_about: bool = False, acting_user: 
     return page, created
 
 
-def _pledge_milestone_title(threshold: int) -> str:
-    return _("%(count)s published pledges") % {"count": f"{threshold:,}"}
-
-
-def _usd_milestone_title(threshold: Decimal) -> str:
-    billions = threshold / Decimal(1_000_000_000)
-    return _("USD %(amount)s billion in published pledges") % {"amount": f"{billions:,.0f}"}
-
-
 @transaction.atomic
 def milestones_record() -> list[Milestone]:
     """Record every threshold of published pledges and estimated USD crossed and not yet recorded.
@@ -91,9 +81,11 @@ def milestones_record() -> list[Milestone]:
     }
     new: list[Milestone] = []
 
-    def add(metric: str, threshold: Decimal, day: dt.date, title: str) -> None:
+    def add(metric: str, threshold: Decimal, day: dt.date) -> None:
         if (metric, threshold) not in recorded:
             recorded.add((metric, threshold))
+            with translation.override(settings.LANGUAGE_CODE):  # stored in English; pages show display_title
+                title = milestone_title(metric, threshold)
             new.append(
                 Milestone(
                     kind=Milestone.Kind.AUTOMATIC, metric=metric, threshold=threshold, achieved_on=day, title=title
@@ -107,10 +99,10 @@ def milestones_record() -> list[Milestone]:
         usd += estimate or 0
         day = published_at.date() if published_at else timezone.localdate()  # published ⇒ dated (a DB constraint)
         while pledge_step and count >= next_pledges:
-            add(Milestone.Metric.PLEDGES, Decimal(next_pledges), day, _pledge_milestone_title(next_pledges))
+            add(Milestone.Metric.PLEDGES, Decimal(next_pledges), day)
             next_pledges += pledge_step
         while usd_step and usd >= next_usd:
-            add(Milestone.Metric.USD, next_usd, day, _usd_milestone_title(next_usd))
+            add(Milestone.Metric.USD, next_usd, day)
             next_usd += usd_step
     Milestone.objects.bulk_create(new)
     return new

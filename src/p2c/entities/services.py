@@ -19,16 +19,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from p2c.accounts.selectors import has_verified_email
-from p2c.core.email import email_queue
+from p2c.core.email import Recipient, absolute_url, emails_queue
 from p2c.core.services import audit_event_record, changed_field_values
 from p2c.entities.matching import Match, exact_name_taken, likely_duplicates
 from p2c.entities.models import Entity, EntityType, Membership
@@ -227,17 +225,30 @@ def entity_update(*, entity: Entity, acting_user: Any, expected_updated_at: dt.d
 # --- Memberships ---------------------------------------------------------------------------------
 
 
-def _link(path: str) -> str:
-    return f"{settings.P2C_BASE_URL}{path}"
+def _membership_email(
+    template: str,
+    *,
+    to: list[Recipient],
+    context: dict[str, Any],
+    entity: Entity,
+    together: bool = False,
+    manage_anchor: str = "",
+) -> None:
+    """Queue ``emails/<template>_{subject.txt,message.txt,message.html}`` for after the commit, in each
+    recipient's language, with ``manage_url`` and ``join_url`` leading to that language's pages.
 
+    ``together``: one email per language with all its addresses (the focal points of one entity).
+    """
 
-def _membership_email(template: str, *, to: list[str], context: dict[str, Any]) -> None:
-    """Render ``emails/<template>_{subject.txt,message.txt,message.html}`` and queue it for after the commit."""
-    context = {"site_name": settings.P2C_SITE_NAME, **context}
-    subject = " ".join(render_to_string(f"emails/{template}_subject.txt", context).split())
-    text = render_to_string(f"emails/{template}_message.txt", context).strip()
-    html = render_to_string(f"emails/{template}_message.html", context).strip()
-    email_queue(subject=f"[{settings.P2C_SITE_NAME}] {subject}", to=to, text=text, html=html)
+    def links() -> dict[str, Any]:
+        return {
+            **context,
+            "entity": entity,
+            "manage_url": absolute_url(reverse("entities_manage:manage", args=[entity.slug])) + manage_anchor,
+            "join_url": absolute_url(reverse("entities_manage:join")),
+        }
+
+    emails_queue(template_prefix=f"emails/{template}", recipients=to, context=links, together=together)
 
 
 @transaction.atomic
@@ -274,20 +285,18 @@ def membership_request(*, acting_user: Any, entity: Entity, note: str = "") -> M
         comment=note,
     )
     focal_points = list(
-        Membership.objects.filter(entity=entity, status=ACTIVE, role=FOCAL_POINT)
-        .select_related("user")
-        .values_list("user__email", flat=True)
+        Membership.objects.filter(entity=entity, status=ACTIVE, role=FOCAL_POINT).values_list(
+            "user__email", "user__language"
+        )
     )
     if focal_points:
         _membership_email(
             "membership_requested",
             to=focal_points,
-            context={
-                "entity": entity,
-                "requester": acting_user,
-                "note": note,
-                "manage_url": _link(reverse("entities_manage:manage", args=[entity.slug])) + "#requests",
-            },
+            entity=entity,
+            context={"requester": acting_user, "note": note},
+            together=True,
+            manage_anchor="#requests",
         )
     return membership
 
@@ -316,14 +325,9 @@ def _decide(*, acting_user: Any, membership: Membership, accept: bool, reason: s
     entity = membership.entity
     _membership_email(
         "membership_accepted" if accept else "membership_declined",
-        to=[membership.user.email],
-        context={
-            "entity": entity,
-            "person": membership.user,
-            "reason": reason,
-            "manage_url": _link(reverse("entities_manage:manage", args=[entity.slug])),
-            "join_url": _link(reverse("entities_manage:join")),
-        },
+        to=[(membership.user.email, membership.user.language)],
+        entity=entity,
+        context={"person": membership.user, "reason": reason},
     )
     return membership
 

@@ -1,8 +1,9 @@
 """THE list of export columns: one definition used by the CSV, XLSX and JSON Lines downloads.
 
 Each column has a name (the CSV/XLSX header and the JSON key), a description (docs/opendata.md
-describes every column; ``tests/opendata/test_docs.py`` fails when one is missing), a kind that
-says how each format writes it, and how to read its value from a ``PledgeRecord``.
+describes every column; ``tests/opendata/test_docs.py`` fails when one is missing) and a kind that
+says how each format writes it. ``p2c.opendata.records`` reads each chunk of pledges as one list of
+values per column name (``tests/opendata/test_downloads.py`` checks that it gives exactly these).
 
 Values are always in English and language-independent: taxonomy terms by their English names,
 choices by their codes, countries by ISO 3166 alpha-2 codes (names in a column of their own),
@@ -15,17 +16,11 @@ JSON Lines gives an array.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal
 from enum import StrEnum
-from operator import attrgetter
-from typing import Any
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
-
-from p2c.opendata.records import PledgeRecord, TargetValue
 
 LIST_SEPARATOR = " | "
 # The English names of partner roles, as the exports write them (the import reads codes too).
@@ -45,129 +40,100 @@ class Kind(StrEnum):
 
 @dataclass(frozen=True)
 class Column:
-    """One export column: its name, what it holds, how it is written and how its value is read."""
+    """One export column: its name, what it holds and how it is written."""
 
     name: str
     description: Promise
     kind: Kind
-    value: Callable[[PledgeRecord], Any]
-
-
-def plain_number(value: Decimal | None) -> str:
-    """``Decimal("1200.50")`` → ``"1200.5"``, ``Decimal("1200.00")`` → ``"1200"``: no exponent, no separators."""
-    if value is None:
-        return ""
-    text = format(value, "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text
-
-
-def target_text(target: TargetValue) -> str:
-    """``Schools connected: from 0 to 1200 schools by 2028`` (``from … to`` only when there is a baseline)."""
-    start = f"from {plain_number(target.baseline)} to " if target.baseline is not None else ""
-    return f"{target.indicator}: {start}{plain_number(target.target_value)} {target.unit} by {target.target_year}"
 
 
 COLUMNS: list[Column] = [
-    Column("reference", _("The pledge's public reference, e.g. P2C-2026-0042."), Kind.TEXT, attrgetter("reference")),
-    Column("url", _("The address of the pledge's public page."), Kind.TEXT, attrgetter("url")),
+    Column("reference", _("The pledge's public reference, e.g. P2C-2026-0042."), Kind.TEXT),
+    Column("url", _("The address of the pledge's public page."), Kind.TEXT),
     Column(
         "external_reference",
         _("The pledge's identifier in the registry it was imported from (empty for pledges made on the platform)."),
         Kind.TEXT,
-        attrgetter("external_reference"),
     ),
-    Column("title", _("The pledge's title."), Kind.TEXT, attrgetter("title")),
-    Column("summary", _("A short summary."), Kind.TEXT, attrgetter("summary")),
-    Column("description", _("The full description, in Markdown."), Kind.TEXT, attrgetter("description")),
-    Column("lead_entity", _("The name of the entity that made the pledge."), Kind.TEXT, attrgetter("lead.name")),
+    Column("title", _("The pledge's title."), Kind.TEXT),
+    Column("summary", _("A short summary."), Kind.TEXT),
+    Column("description", _("The full description, in Markdown."), Kind.TEXT),
+    Column("lead_entity", _("The name of the entity that made the pledge."), Kind.TEXT),
     Column(
         "lead_entity_slug",
         _("The lead entity's identifier in addresses (/entities/<slug>/ and the explorer's entity filter)."),
         Kind.TEXT,
-        attrgetter("lead.slug"),
     ),
-    Column("lead_entity_acronym", _("The lead entity's acronym, if any."), Kind.TEXT, attrgetter("lead.acronym")),
+    Column("lead_entity_acronym", _("The lead entity's acronym, if any."), Kind.TEXT),
     Column(
         "lead_entity_type",
         _("The kind of organisation the lead entity is (government, private sector, …)."),
         Kind.TEXT,
-        attrgetter("lead.type_name"),
     ),
     Column(
         "lead_entity_country",
         _("The lead entity's home country, as an ISO 3166 alpha-2 code."),
         Kind.TEXT,
-        attrgetter("lead.home_country"),
     ),
     Column(
         "partners",
         _("Other entities taking part, each as “Name (Role)”; the role is Co-pledger, Implementing partner or Funder."),
         Kind.LIST,
-        lambda p: [f"{partner.entity.name} ({ROLE_NAMES.get(partner.role, partner.role)})" for partner in p.partners],
     ),
     Column(
         "focus_areas",
         _("The Partner2Connect focus areas, by name."),
         Kind.LIST,
-        attrgetter("focus_areas"),
     ),
-    Column("pillars", _("The pillars within the focus areas, by name."), Kind.LIST, attrgetter("pillars")),
+    Column("pillars", _("The pillars within the focus areas, by name."), Kind.LIST),
     Column(
         "pledge_types",
         _("Financial, programmatic, policy and/or advocacy."),
         Kind.LIST,
-        attrgetter("pledge_types"),
     ),
-    Column("sdgs", _("The Sustainable Development Goals, by number (1–17)."), Kind.LIST, attrgetter("sdgs")),
+    Column("sdgs", _("The Sustainable Development Goals, by number (1–17)."), Kind.LIST),
     Column(
         "target_groups",
         _("The groups of people the pledge is meant to benefit, by name."),
         Kind.LIST,
-        attrgetter("target_groups"),
     ),
     Column(
         "scope",
         _("global, regions or countries: whether the pledge names regions, countries, or neither."),
         Kind.TEXT,
-        attrgetter("scope"),
     ),
-    Column("regions", _("The regions the pledge names, by name."), Kind.LIST, lambda p: [r.name for r in p.regions]),
+    Column("regions", _("The regions the pledge names, by name."), Kind.LIST),
     Column(
         "region_codes",
         _("The same regions by code: m49:<UN M49 code> (m49:002 is Africa) or itu:<ITU region> (itu:africa)."),
         Kind.LIST,
-        lambda p: [r.prefixed_code for r in p.regions],
     ),
     Column(
         "countries",
         _("The beneficiary countries the pledge names, as ISO 3166 alpha-2 codes (sorted by name)."),
         Kind.LIST,
-        lambda p: [iso2 for iso2, _name in p.countries],
     ),
     Column(
         "country_names",
         _("The same countries by name, in the same order."),
         Kind.LIST,
-        lambda p: [name for _iso2, name in p.countries],
     ),
-    Column("amount", _("The amount pledged, in the pledge's currency."), Kind.NUMBER, attrgetter("amount")),
-    Column("currency", _("The ISO 4217 code of the amount's currency."), Kind.TEXT, attrgetter("currency")),
+    Column("amount", _("The amount pledged, in the pledge's currency."), Kind.NUMBER),
+    Column("currency", _("The ISO 4217 code of the amount's currency."), Kind.TEXT),
     Column(
         "usd_estimate",
         _("The estimated value in US dollars (see usd_source); empty when the pledge states no amount."),
         Kind.NUMBER,
-        attrgetter("usd_estimate"),
     ),
     Column(
-        "usd_rate", _("US dollars per unit of the currency used for the estimate."), Kind.NUMBER, attrgetter("usd_rate")
+        "usd_rate",
+        _("US dollars per unit of the currency used for the estimate."),
+        Kind.NUMBER,
     ),
     Column(
         "usd_rate_date",
         _("The date of the ECB reference rate used (empty for USD and pledger estimates)."),
         Kind.DATE,
-        attrgetter("usd_rate_date"),
     ),
     Column(
         "usd_source",
@@ -176,30 +142,26 @@ COLUMNS: list[Column] = [
             "or pledger (the pledger's own estimate)."
         ),
         Kind.TEXT,
-        attrgetter("usd_source"),
     ),
-    Column("pledged_on", _("The date of the pledge."), Kind.DATE, attrgetter("pledged_on")),
-    Column("start_date", _("When the work starts."), Kind.DATE, attrgetter("start_date")),
-    Column("end_date", _("When the work is to be completed."), Kind.DATE, attrgetter("end_date")),
+    Column("pledged_on", _("The date of the pledge."), Kind.DATE),
+    Column("start_date", _("When the work starts."), Kind.DATE),
+    Column("end_date", _("When the work is to be completed."), Kind.DATE),
     Column(
         "additionality",
         _("new (a new commitment), expanded (expansion of an existing programme) or existing (an existing programme)."),
         Kind.TEXT,
-        attrgetter("additionality"),
     ),
     Column(
         "seeking_partners",
         _("Whether the pledge is looking for partners."),
         Kind.BOOLEAN,
-        attrgetter("seeking_partners"),
     ),
     Column(
         "event",
         _("The event or campaign at which it was announced."),
         Kind.TEXT,
-        lambda p: p.event[0] if p.event else "",
     ),
-    Column("event_slug", _("The same event's identifier."), Kind.TEXT, lambda p: p.event[1] if p.event else ""),
+    Column("event_slug", _("The same event's identifier."), Kind.TEXT),
     Column(
         "targets",
         _(
@@ -207,17 +169,17 @@ COLUMNS: list[Column] = [
             "(“from … to” only with a baseline)."
         ),
         Kind.LIST,
-        lambda p: [target_text(t) for t in p.targets],
     ),
     Column(
         "delivery_status",
         _("not_started, on_track, delayed, completed or discontinued (empty until reported)."),
         Kind.TEXT,
-        attrgetter("delivery_status"),
     ),
     Column(
-        "published_at", _("When the secretariat published the pledge (UTC)."), Kind.DATETIME, attrgetter("published_at")
+        "published_at",
+        _("When the secretariat published the pledge (UTC)."),
+        Kind.DATETIME,
     ),
-    Column("updated_at", _("When the pledge last changed (UTC)."), Kind.DATETIME, attrgetter("updated_at")),
+    Column("updated_at", _("When the pledge last changed (UTC)."), Kind.DATETIME),
 ]
 COLUMN_NAMES = [column.name for column in COLUMNS]

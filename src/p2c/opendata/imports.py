@@ -43,7 +43,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from p2c.content.models import Event
 from p2c.core.money import parse_amount
@@ -859,9 +859,12 @@ def import_batch_commit(*, batch_id: int, acting_user: Any) -> ImportBatch:
     except _Failed:
         errors = sum(1 for result in results if result.action == "error")
         batch.status = ImportBatch.Status.FAILED
-        batch.message = _(
+        batch.message = ngettext(
+            "Nothing was imported: %(count)d row has errors now (the data changed since the file was "
+            "checked). It is listed below; correct the file and upload it again.",
             "Nothing was imported: %(count)d rows have errors now (the data changed since the file was "
-            "checked). They are listed below; correct the file and upload it again."
+            "checked). They are listed below; correct the file and upload it again.",
+            errors,
         ) % {"count": errors}
     except PermissionDenied as exc:
         batch.status, batch.message = ImportBatch.Status.FAILED, str(exc)

@@ -1,178 +1,104 @@
-"""Published pledges as plain values, read a chunk of ids at a time, for the bulk downloads.
+"""Published pledges as columns of plain values, read a chunk of ids at a time, for the bulk downloads.
 
 Why not model instances with ``prefetch_related``: a pledge has about fourteen related rows
 (focus areas, pillars, types, SDGs, target groups, regions, countries, partners, targets), and
 building a model instance for each costs more than writing the whole CSV line. At 100,000 pledges
-that alone would exceed the ten seconds the download is allowed. So a chunk is read as plain
-values: the pledges' own columns in one query, then each relation in one query that joins the
-related table and returns its names already sorted (``ORDER BY`` the related table's own order),
-all ``WHERE pledge_id IN (<the chunk's ids>)``. Ten queries per chunk of 1,000 pledges, whatever
-the data; events and entity types (a few rows) are read once per download.
+that alone would exceed the ten seconds the download is allowed.
+
+So a chunk is read in three queries, executed as the ORM writes them but without turning every
+value into a Python object on the way (``_fetch``):
+
+* the pledges with their lead entity, and each many-to-many relation as the related ids the
+  database joins into one text per pledge (``group_concat``/``string_agg``: ``"3,1"``), read from
+  the relation table's index alone;
+* the partners with their names, sorted; the targets, sorted.
+
+The related ids become names through the few reference rows read once per download (events,
+entity types, focus areas, pillars, pledge types, target groups, regions, countries), sorted
+as the database sorts them, and each distinct set of ids is decoded once per chunk: a chunk of
+1,000 pledges has a few dozen distinct sets of focus areas, not 1,000.
+
+The result is column by column (``{column name: [value of each pledge]}``), which is how the CSV
+writes its fields (``p2c.opendata.exports``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from itertools import groupby
 from operator import itemgetter
 from typing import Any
 
 from django.db import connection
-from django.db.models import TextField
+from django.db.models import Field, Model, QuerySet, TextField
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
 
 from p2c.content.models import Event
-from p2c.entities.models import Entity, EntityType
-from p2c.geo.models import Region
-from p2c.pledges.models import FocusArea, Pillar, Pledge, PledgePartner, PledgeTarget
+from p2c.entities.models import EntityType
+from p2c.geo.models import Country, Region
+from p2c.opendata.columns import ROLE_NAMES
+from p2c.pledges.models import FocusArea, Pillar, Pledge, PledgePartner, PledgeTarget, PledgeType, TargetGroup
 from p2c.pledges.selectors import published_pledges
 
+Chunk = dict[str, list[Any]]
+"""One chunk of pledges, column by column: ``{column name: [its value for each pledge]}``.
 
-@dataclass(frozen=True, slots=True)
-class RegionValue:
-    """A region a pledge names: its kind (``m49_region``, …, ``itu_region``), code and name."""
-
-    kind: str
-    code: str
-    name: str
-
-    @property
-    def prefixed_code(self) -> str:
-        """``m49:002`` for a UN M49 region, sub-region or intermediate region; ``itu:africa`` for an ITU region."""
-        return f"{'itu' if self.kind == Region.Kind.ITU_REGION else 'm49'}:{self.code}"
+Text is ``str`` (``""`` when empty); dates, instants and amounts are text as every format writes
+them (``"2026-03-16"``, ``"2026-03-16T09:30:15Z"``, ``"2500000.5"``, ``""`` when empty);
+``seeking_partners`` is a ``bool``; list columns are tuples (of names, or of numbers for ``sdgs``).
+"""
 
 
-@dataclass(frozen=True, slots=True)
-class EntityValue:
-    """An entity as the exports show it."""
-
-    name: str
-    slug: str
-    acronym: str
-    type_name: str
-    home_country: str  # ISO alpha-2, or ""
-
-
-@dataclass(frozen=True, slots=True)
-class PartnerValue:
-    """A partner of a pledge and its role (``PledgePartner.Role``)."""
-
-    entity: EntityValue
-    role: str
-
-
-@dataclass(frozen=True, slots=True)
-class TargetValue:
-    """A structured target."""
-
-    indicator: str
-    unit: str
-    baseline: Decimal | None
-    target_value: Decimal
-    target_year: int
-
-
-@dataclass(slots=True)
-class PledgeRecord:
-    """One published pledge with its relations, as plain values (what every export column reads).
-
-    Taxonomy terms are their English names, in the taxonomy's order; regions are sorted by kind
-    and name, countries (ISO alpha-2 code, name) by name, partners by role. Dates, instants and
-    amounts are text as every format writes them (the database gives them as text, so nothing
-    parses a date only to format it again); ``as_date``, ``as_instant`` and ``as_decimal`` turn
-    them back into values for the XLSX cells.
-    """
-
-    id: int
-    reference: str
-    external_reference: str
-    url: str
-    title: str
-    summary: str
-    description: str
-    lead: EntityValue
-    scope: str
-    pledged_on: str  # dates as YYYY-MM-DD, "" when empty
-    start_date: str
-    end_date: str
-    amount: str  # exact decimals as plain text ("2500000.5"), "" when empty
-    currency: str
-    usd_estimate: str
-    usd_rate: str
-    usd_rate_date: str
-    usd_source: str
-    additionality: str
-    seeking_partners: bool
-    event: tuple[str, str] | None  # (name, slug)
-    delivery_status: str
-    published_at: str  # instants in UTC as YYYY-MM-DDTHH:MM:SSZ, "" when empty
-    updated_at: str
-    focus_areas: list[str] = field(default_factory=list)
-    pillars: list[str] = field(default_factory=list)
-    pledge_types: list[str] = field(default_factory=list)
-    sdgs: list[int] = field(default_factory=list)
-    target_groups: list[str] = field(default_factory=list)
-    regions: list[RegionValue] = field(default_factory=list)
-    countries: list[tuple[str, str]] = field(default_factory=list)
-    partners: list[PartnerValue] = field(default_factory=list)
-    targets: list[TargetValue] = field(default_factory=list)
+def _ranked(rows: Iterable[tuple[Any, ...]]) -> dict[str, tuple[int, Any]]:
+    """``{str(id): (position, value)}`` for rows ``(id, value)`` already in the database's order."""
+    return {str(pk): (position, value) for position, (pk, value) in enumerate(rows)}
 
 
 @dataclass
 class ReferenceData:
-    """The few rows every download needs whole: events and entity types (read once per download)."""
+    """The few rows every download needs whole, read once per download (a handful of small queries).
+
+    The taxonomies, regions and countries are keyed by their id as text (as the database joins
+    a pledge's ids) and hold their position in the order the export lists them — the database's
+    ``ORDER BY``, so that its collation decides as it would in a join.
+    """
 
     events: dict[int, tuple[str, str]]
     entity_types: dict[int, str]
+    focus_areas: dict[str, tuple[int, str]]
+    pillars: dict[str, tuple[int, str]]
+    pledge_types: dict[str, tuple[int, str]]
+    target_groups: dict[str, tuple[int, str]]
+    regions: dict[str, tuple[int, tuple[str, str]]]  # (name, m49:<code> or itu:<code>)
+    countries: dict[str, tuple[int, tuple[str, str]]]  # (ISO alpha-2 code, name)
 
     @classmethod
     def load(cls) -> ReferenceData:
-        """Read the events and entity types (two small queries)."""
+        """Read the events, entity types, taxonomies, regions and countries (eight small queries)."""
+        by_order = ("order", "name", "pk")
+        itu = Region.Kind.ITU_REGION
         return cls(
             events={pk: (name, slug) for pk, name, slug in Event.objects.values_list("pk", "name", "slug")},
             entity_types=dict(EntityType.objects.values_list("pk", "name")),
+            focus_areas=_ranked(FocusArea.objects.order_by(*by_order).values_list("pk", "name")),
+            pillars=_ranked(Pillar.objects.order_by("focus_area__order", *by_order).values_list("pk", "name")),
+            pledge_types=_ranked(PledgeType.objects.order_by(*by_order).values_list("pk", "name")),
+            target_groups=_ranked(TargetGroup.objects.order_by(*by_order).values_list("pk", "name")),
+            regions=_ranked(
+                (pk, (name, f"{'itu' if kind == itu else 'm49'}:{code}"))
+                for pk, kind, code, name in Region.objects.order_by("kind", "name", "pk").values_list(
+                    "pk", "kind", "code", "name"
+                )
+            ),
+            countries=_ranked(
+                (iso2, (iso2, name))
+                for iso2, name in Country.objects.order_by("name", "iso2").values_list("iso2", "name")
+            ),
         )
-
-
-# The pledge columns read for every record, in the order PledgeRecord takes them; dates, instants
-# and decimals as text (see ``_text_of``).
-_PLEDGE_FIELDS = (
-    "id",
-    "reference",
-    "external_reference",
-    "title",
-    "summary",
-    "description",
-    "lead_entity_id",
-    "scope",
-    "pledged_on",
-    "start_date",
-    "end_date",
-    "amount",
-    "currency",
-    "usd_estimate",
-    "usd_rate",
-    "usd_rate_date",
-    "usd_source",
-    "additionality",
-    "seeking_partners",
-    "event_id",
-    "delivery_status",
-    "published_at",
-    "updated_at",
-)
-_AS_TEXT = ("pledged_on", "start_date", "end_date", "amount", "usd_estimate", "usd_rate", "usd_rate_date",
-            "published_at", "updated_at")  # fmt: skip
-
-
-def _text_of(name: str) -> Cast | str:
-    """A column read as the database's text for it: ``CAST(… AS text)`` for dates, instants and decimals."""
-    return Cast(name, output_field=TextField()) if name in _AS_TEXT else name
 
 
 def plain_decimal(text: str | None) -> str:
@@ -181,6 +107,16 @@ def plain_decimal(text: str | None) -> str:
         return ""
     if "e" in text or "E" in text:
         text = format(Decimal(text), "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
+def plain_number(value: Decimal | None) -> str:
+    """``Decimal("1200.50")`` → ``"1200.5"``, ``Decimal("1200.00")`` → ``"1200"``: no exponent, no separators."""
+    if value is None:
+        return ""
+    text = format(value, "f")
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return text
@@ -215,143 +151,283 @@ def as_decimal(text: str) -> Decimal | None:
 def _listed(ids: Sequence[int]) -> RawSQL:
     """``IN (VALUES (%s), (%s), …)`` for a filter ``id__in=``: the ids go to the database as parameters.
 
-    With a plain list the ORM prepares every id on its own, which costs more than the query.
+    With a plain list the ORM prepares every id on its own, which costs more than the query; and
+    SQLite, given ``id IN (%s, %s, …) AND state = …``, scans the state index instead of looking
+    the ids up.
     """
     return RawSQL(f"VALUES {', '.join(['(%s)'] * len(ids))}", [int(i) for i in ids])  # noqa: S611 - placeholders
 
 
-def _related(name: str, ids: list[int], columns: Sequence[str], order: Sequence[str], *, join: str = "") -> Any:
-    """``{pledge id: [(columns of each related row), …]}`` for the many-to-many ``Pledge.<name>``, sorted by ``order``.
+class _Statement:
+    """A ``values_list`` query over a list of ids, written once by the ORM and run again for other ids.
 
-    Written out rather than through the ORM: one query joining the relation table to the related
-    table, sorted there, with the ids as parameters. Table and column names come from the models;
-    ``join`` (another table to sort by) and ``order`` may name the alias ``p`` of that table.
+    The ORM takes milliseconds to write a query with a thousand parameters — as long as SQLite
+    takes to answer it — so the SQL is written once per download and number of ids, with ids no
+    row has (-1, -2, …) where the ids go; each chunk puts its own ids in their places. The rows
+    come as the database driver gives them, without the ORM's per-value converters: the callers
+    read text, numbers and booleans as both databases give them (SQLite's booleans are 0 and 1,
+    its decimals floats).
+    """
+
+    def __init__(self, build: Callable[[list[int]], QuerySet[Any]], size: int) -> None:
+        placeholders = list(range(-1, -size - 1, -1))
+        self.sql, params = build(placeholders).query.sql_with_params()
+        self.params = list(params)
+        self.slots = [i for i, value in enumerate(self.params) if isinstance(value, int) and value < 0]
+        if [self.params[i] for i in self.slots] != placeholders:
+            raise ValueError("the ids are not the query's only negative parameters")
+
+    def rows(self, ids: list[int]) -> list[tuple[Any, ...]]:
+        params = self.params
+        for slot, pk in zip(self.slots, ids, strict=True):
+            params[slot] = int(pk)
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql, params)
+            return cursor.fetchall()
+
+
+def _ids_of(name: str) -> RawSQL:
+    """The ids of a pledge's ``name`` relation joined into one text (``"3,1"``, or NULL), read from its index.
+
+    A correlated subquery on the relation table alone (its ``(pledge_id, other_id)`` index covers
+    it); the ids come in any order: ``_Lists`` sorts them. Table and column names come from the
+    models.
     """
     m2m = Pledge._meta.get_field(name)
     through = m2m.remote_field.through._meta.db_table  # type: ignore[union-attr]
     own, other = m2m.m2m_column_name(), m2m.m2m_reverse_name()  # type: ignore[union-attr]
-    related = m2m.related_model._meta  # type: ignore[union-attr]
     q = connection.ops.quote_name
-    selected = ", ".join(f"r.{q(c)}" for c in columns)
-    sql = (
-        f"SELECT t.{q(own)}, {selected} FROM {q(through)} t "  # noqa: S608 - names from the models, ids as parameters
-        f"JOIN {q(related.db_table)} r ON r.{q(str(related.pk.column))} = t.{q(other)} {join} "
-        f"WHERE t.{q(own)} IN ({', '.join(['%s'] * len(ids))}) "
-        f"ORDER BY t.{q(own)}, {', '.join(order)}"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, ids)
-        rows = cursor.fetchall()
-    # Sorted by pledge: one group per pledge, read in C rather than row by row.
-    if len(columns) == 1:
-        return {pledge_id: [row[1] for row in group] for pledge_id, group in groupby(rows, itemgetter(0))}
-    return {pledge_id: [row[1:] for row in group] for pledge_id, group in groupby(rows, itemgetter(0))}
+    ids = f"t.{q(other)}"
+    joined = f"STRING_AGG(CAST({ids} AS text), ',')" if connection.vendor == "postgresql" else f"GROUP_CONCAT({ids})"
+    sql = f"SELECT {joined} FROM {q(through)} t WHERE t.{q(own)} = {q(Pledge._meta.db_table)}.{q('id')}"  # noqa: S608
+    return RawSQL(sql, [])  # noqa: S611 - table and column names from the models, no values
 
 
-def _relations(ids: list[int]) -> dict[str, Any]:
-    """Every many-to-many relation of the pledges ``ids``, as names or tuples, each sorted (seven queries)."""
-    q = connection.ops.quote_name
-    by_order = (f"r.{q('order')}", f"r.{q('name')}")
-    focus_areas_table, focus_area_column = FocusArea._meta.db_table, Pillar._meta.get_field("focus_area").get_attname()
-    return {
-        "focus_areas": _related("focus_areas", ids, ["name"], by_order),
-        "pillars": _related(
-            "pillars",
-            ids,
-            ["name"],
-            (f"p.{q('order')}", *by_order),
-            join=f"JOIN {q(focus_areas_table)} p ON p.{q('id')} = r.{q(focus_area_column)}",
-        ),
-        "pledge_types": _related("pledge_types", ids, ["name"], by_order),
-        "sdgs": _related("sdgs", ids, ["number"], (f"r.{q('number')}",)),
-        "target_groups": _related("target_groups", ids, ["name"], by_order),
-        "regions": _related("regions", ids, ["kind", "code", "name"], (f"r.{q('kind')}", f"r.{q('name')}")),
-        "countries": _related("countries", ids, ["iso2", "name"], (f"r.{q('name')}",)),
-    }
+class _Lists(dict[str | None, Any]):
+    """The database's joined ids (``"3,1"``) → their values in ``table``'s order; each distinct text decoded once.
 
-
-def pledge_records(ids: list[int], reference: ReferenceData, *, url_of: Callable[[str], str]) -> list[PledgeRecord]:
-    """The published pledges among ``ids``, in the order of ``ids``, with every relation (ten queries).
-
-    ``url_of(reference)`` gives the absolute address of a pledge's public page. Pledges that are
-    not (or no longer) published are left out: only ``published_pledges()`` is read.
+    With ``pairs``, the values are pairs and each decodes to a pair of tuples (names, codes).
+    An id not in ``table`` (a term added since the download started) is left out.
     """
-    if not ids:
-        return []
-    fields = {f"{name}_text" if name in _AS_TEXT else name: _text_of(name) for name in _PLEDGE_FIELDS}
-    chosen = published_pledges().filter(id__in=_listed(ids)).order_by()
-    rows = {row[0]: row for row in chosen.annotate(**{k: v for k, v in fields.items() if k.endswith("_text")})
-            .values_list(*fields)}  # fmt: skip
-    ids = [pk for pk in ids if pk in rows]
-    if not ids:
-        return []
-    relations = _relations(ids)
-    partners: dict[int, list[tuple[int, str]]] = defaultdict(list)
-    for pledge_id, entity_id, role in (
-        PledgePartner.objects.filter(pledge_id__in=_listed(ids))
-        .order_by("role", "id")
-        .values_list("pledge_id", "entity_id", "role")
-    ):
-        partners[pledge_id].append((entity_id, role))
-    targets: dict[int, list[TargetValue]] = defaultdict(list)
-    for pledge_id, indicator, unit, baseline, target_value, target_year in (
-        PledgeTarget.objects.filter(pledge_id__in=_listed(ids))
-        .order_by("order", "id")
-        .values_list("pledge_id", "indicator", "unit", "baseline", "target_value", "target_year")
-    ):
-        targets[pledge_id].append(TargetValue(indicator, unit, baseline, target_value, target_year))
-    entity_ids = sorted({rows[pk][6] for pk in ids} | {e for found in partners.values() for e, _role in found})
-    entities = {
-        pk: EntityValue(name, slug, acronym, reference.entity_types.get(type_id, ""), home or "")
-        for pk, name, slug, acronym, type_id, home in Entity.objects.filter(id__in=_listed(entity_ids)).values_list(
-            "id", "name", "slug", "acronym", "entity_type_id", "home_country_id"
-        )
-    }
-    focus_areas, pillars, pledge_types = relations["focus_areas"], relations["pillars"], relations["pledge_types"]
-    sdgs, target_groups = relations["sdgs"], relations["target_groups"]
-    regions, countries = relations["regions"], relations["countries"]
-    events = reference.events
-    empty: list[Any] = []
-    records = []
-    for pk in ids:
-        row = rows[pk]
-        records.append(
-            PledgeRecord(
-                pk,
-                row[1],
-                row[2],
-                url_of(row[1]),
-                row[3],
-                row[4],
-                row[5],
-                entities[row[6]],
-                row[7],
-                row[8] or "",
-                row[9] or "",
-                row[10] or "",
-                plain_decimal(row[11]),
-                row[12],
-                plain_decimal(row[13]),
-                plain_decimal(row[14]),
-                row[15] or "",
-                row[16],
-                row[17],
-                bool(row[18]),
-                events.get(row[19]) if row[19] else None,
-                row[20],
-                utc_instant(row[21]),
-                utc_instant(row[22]),
-                focus_areas.get(pk, empty),
-                pillars.get(pk, empty),
-                pledge_types.get(pk, empty),
-                sdgs.get(pk, empty),
-                target_groups.get(pk, empty),
-                [RegionValue(*region) for region in regions[pk]] if pk in regions else empty,
-                countries.get(pk, empty),
-                [PartnerValue(entities[e], role) for e, role in partners[pk] if e in entities]
-                if pk in partners
-                else empty,
-                targets.get(pk, empty),
+
+    def __init__(self, table: dict[str, tuple[int, Any]], *, pairs: bool = False) -> None:
+        super().__init__()
+        self.table = table
+        self.pairs = pairs
+
+    def __missing__(self, key: str | None) -> Any:
+        table = self.table
+        try:
+            found = sorted(map(table.__getitem__, key.split(","))) if key else []
+        except KeyError:
+            found = sorted(table[pk] for pk in key.split(",") if pk in table)  # type: ignore[union-attr]
+        value: Any = tuple(map(itemgetter(1), found))
+        if self.pairs:
+            value = tuple(zip(*value, strict=True)) if value else ((), ())
+        self[key] = value
+        return value
+
+
+class _Numbers(dict[str | None, tuple[int, ...]]):
+    """The database's joined numbers (``"9,4"``) → the numbers, sorted (``(4, 9)``); each distinct text once."""
+
+    def __missing__(self, key: str | None) -> tuple[int, ...]:
+        value = self[key] = tuple(sorted(int(number) for number in key.split(","))) if key else ()
+        return value
+
+
+# A pledge's own columns, as read for every record (dates, instants and decimals as the database's text).
+_AS_TEXT = ("pledged_on", "start_date", "end_date", "amount", "usd_estimate", "usd_rate", "usd_rate_date",
+            "published_at", "updated_at")  # fmt: skip
+_PLEDGE_FIELDS = (
+    "id",
+    "reference",
+    "external_reference",
+    "title",
+    "summary",
+    "description",
+    "lead_entity__name",
+    "lead_entity__slug",
+    "lead_entity__acronym",
+    "lead_entity__entity_type_id",
+    "lead_entity__home_country_id",
+    "scope",
+    "pledged_on",
+    "start_date",
+    "end_date",
+    "amount",
+    "currency",
+    "usd_estimate",
+    "usd_rate",
+    "usd_rate_date",
+    "usd_source",
+    "additionality",
+    "seeking_partners",
+    "event_id",
+    "delivery_status",
+    "published_at",
+    "updated_at",
+)
+_RELATIONS = ("focus_areas", "pillars", "pledge_types", "sdgs", "target_groups", "regions", "countries")
+
+
+_MEMO = 10_000  # distinct target values whose text is kept: memory does not grow with the pledges
+
+
+def _number_text(model: type[Model], name: str) -> Callable[[Any], str]:
+    """A decimal field's value as the database driver gives it → plain text, through Django's own converters.
+
+    (SQLite stores decimals as floats of 15 significant digits; Django rounds them back to the
+    field's places.) The texts of the last distinct values (at most ``_MEMO``) are kept.
+    """
+    field = model._meta.get_field(name)
+    if not isinstance(field, Field):
+        raise TypeError(f"{model.__name__}.{name} is not a column")
+    column = field.get_col(model._meta.db_table)
+    converters = connection.ops.get_db_converters(column) + field.get_db_converters(connection)
+    memo: dict[Any, str] = {}
+
+    def text(value: Any) -> str:
+        if value is None:
+            return ""
+        found = memo.get(value)
+        if found is None:
+            if len(memo) >= _MEMO:
+                memo.clear()
+            converted = value
+            for converter in converters:
+                converted = converter(converted, column, connection)
+            found = memo[value] = plain_number(converted)
+        return found
+
+    return text
+
+
+class PledgeReader:
+    """Reads published pledges column by column, a chunk of ids at a time, for one download.
+
+    ``url_of(reference)`` gives the absolute address of a pledge's public page. The reference
+    rows are read once (``ReferenceData``), each query's SQL once per number of ids.
+    """
+
+    def __init__(self, *, url_of: Callable[[str], str]) -> None:
+        self.url_of = url_of
+        self.reference = ReferenceData.load()
+        self.baseline_text = _number_text(PledgeTarget, "baseline")
+        self.target_text = _number_text(PledgeTarget, "target_value")
+        self._statements: dict[tuple[str, int], _Statement] = {}
+
+    def _rows(self, name: str, build: Callable[[list[int]], QuerySet[Any]], ids: list[int]) -> list[tuple[Any, ...]]:
+        statement = self._statements.get((name, len(ids)))
+        if statement is None:
+            statement = self._statements[name, len(ids)] = _Statement(build, len(ids))
+        return statement.rows(ids)
+
+    def read(self, ids: list[int]) -> Chunk:
+        """The published pledges among ``ids``, in the order of ``ids``, column by column (three queries).
+
+        Pledges that are not (or no longer) published are left out: only ``published_pledges()``
+        is read.
+        """
+        if not ids:
+            return {}
+        rows = self._rows("pledges", _pledges, ids)
+        found = {row[0]: row for row in rows}
+        ids = [pk for pk in ids if pk in found]
+        if not ids:
+            return {}
+        (_id, references, external, titles, summaries, descriptions, leads, slugs, acronyms, types, homes, scopes,
+         pledged_on, starts, ends, amounts, currencies, usd, rates, rate_dates, sources, additionality, seeking,
+         events, statuses, published, updated, focus_areas, pillars, pledge_types, sdgs, target_groups, regions,
+         countries) = zip(*map(found.__getitem__, ids), strict=True)  # fmt: skip
+
+        partners: dict[int, tuple[str, ...]] = {}
+        roles = ROLE_NAMES.get
+        for pledge_id, group in groupby(self._rows("partners", _partners, ids), itemgetter(0)):
+            partners[pledge_id] = tuple(f"{name} ({roles(role, role)})" for _pk, name, role in group)
+        targets: dict[int, tuple[str, ...]] = {}
+        baseline_text, target_text = self.baseline_text, self.target_text
+        for pledge_id, group in groupby(self._rows("targets", _targets, ids), itemgetter(0)):
+            targets[pledge_id] = tuple(
+                f"{indicator}: {'' if baseline is None else f'from {baseline_text(baseline)} to '}"
+                f"{target_text(value)} {unit} by {year}"
+                for _pk, indicator, unit, baseline, value, year in group
             )
-        )
-    return records
+
+        reference = self.reference
+        region_pairs = list(map(_Lists(reference.regions, pairs=True).__getitem__, regions))
+        country_pairs = list(map(_Lists(reference.countries, pairs=True).__getitem__, countries))
+        event_of = reference.events.get
+        type_of = reference.entity_types.get
+        none = ("", "")
+        chosen_events = [event_of(pk, none) if pk else none for pk in events]
+        first, second = itemgetter(0), itemgetter(1)
+        empty: tuple[str, ...] = ()
+        return {
+            "reference": list(references),
+            "url": list(map(self.url_of, references)),
+            "external_reference": list(external),
+            "title": list(titles),
+            "summary": list(summaries),
+            "description": list(descriptions),
+            "lead_entity": list(leads),
+            "lead_entity_slug": list(slugs),
+            "lead_entity_acronym": list(acronyms),
+            "lead_entity_type": [type_of(pk, "") for pk in types],
+            "lead_entity_country": [home or "" for home in homes],
+            "partners": [partners.get(pk, empty) for pk in ids],
+            "focus_areas": list(map(_Lists(reference.focus_areas).__getitem__, focus_areas)),
+            "pillars": list(map(_Lists(reference.pillars).__getitem__, pillars)),
+            "pledge_types": list(map(_Lists(reference.pledge_types).__getitem__, pledge_types)),
+            "sdgs": list(map(_Numbers().__getitem__, sdgs)),
+            "target_groups": list(map(_Lists(reference.target_groups).__getitem__, target_groups)),
+            "scope": list(scopes),
+            "regions": list(map(first, region_pairs)),
+            "region_codes": list(map(second, region_pairs)),
+            "countries": list(map(first, country_pairs)),
+            "country_names": list(map(second, country_pairs)),
+            "amount": list(map(plain_decimal, amounts)),
+            "currency": list(currencies),
+            "usd_estimate": list(map(plain_decimal, usd)),
+            "usd_rate": list(map(plain_decimal, rates)),
+            "usd_rate_date": [value or "" for value in rate_dates],
+            "usd_source": list(sources),
+            "pledged_on": [value or "" for value in pledged_on],
+            "start_date": [value or "" for value in starts],
+            "end_date": [value or "" for value in ends],
+            "additionality": list(additionality),
+            "seeking_partners": [bool(value) for value in seeking],
+            "event": list(map(first, chosen_events)),
+            "event_slug": list(map(second, chosen_events)),
+            "targets": [targets.get(pk, empty) for pk in ids],
+            "delivery_status": list(statuses),
+            "published_at": [f"{t[:10]}T{t[11:19]}Z" if t else "" for t in published],  # as utc_instant
+            "updated_at": [f"{t[:10]}T{t[11:19]}Z" if t else "" for t in updated],
+        }
+
+
+def _pledges(ids: list[int]) -> QuerySet[Any]:
+    """The pledges among ``ids`` that are published: their columns, lead entity and related ids (``_ids_of``)."""
+    texts = {f"{name}_text": Cast(name, output_field=TextField()) for name in _AS_TEXT}
+    fields = [f"{name}_text" if name in _AS_TEXT else name for name in _PLEDGE_FIELDS]
+    relations = {f"{name}_ids": _ids_of(name) for name in _RELATIONS}
+    chosen = published_pledges().filter(id__in=_listed(ids)).order_by()
+    return chosen.annotate(**texts, **relations).values_list(*fields, *relations)
+
+
+def _partners(ids: list[int]) -> QuerySet[Any]:
+    """The partners of the pledges ``ids`` with their names, by pledge and role."""
+    return (
+        PledgePartner.objects.filter(pledge_id__in=_listed(ids))
+        .order_by("pledge_id", "role", "id")
+        .values_list("pledge_id", "entity__name", "role")
+    )
+
+
+def _targets(ids: list[int]) -> QuerySet[Any]:
+    """The targets of the pledges ``ids``, in their order."""
+    return (
+        PledgeTarget.objects.filter(pledge_id__in=_listed(ids))
+        .order_by("pledge_id", "order", "id")
+        .values_list("pledge_id", "indicator", "unit", "baseline", "target_value", "target_year")
+    )

@@ -2,8 +2,9 @@
 
 A transition registers ``on_commit(pledge, event)``; once its transaction has committed, the
 recipients are read, the templates ``emails/pledge_<event>_{subject,message}.txt`` and
-``_message.html`` are rendered, and one email per recipient goes to the background worker
-(``p2c.core.email.email_queue``). The callback is *robust*: if rendering or queueing fails the
+``_message.html`` are rendered in each recipient's language (``User.language``, with links to that
+language's pages), and one email per recipient goes to the background worker
+(``p2c.core.email.emails_queue``). The callback is *robust*: if rendering or queueing fails the
 error is logged and the transition, already committed, stands. Sending is retried by the worker.
 """
 
@@ -12,15 +13,13 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.db import transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.urls import reverse
 
 from p2c.accounts.models import User
-from p2c.core.email import email_queue
+from p2c.core.email import Recipient, absolute_url, emails_queue
 from p2c.entities.models import Membership
 from p2c.pledges.models import Pledge
 
@@ -46,12 +45,13 @@ def pledge_path(pledge: Pledge, *, for_reviewers: bool = False) -> str:
 
 
 def pledge_url(pledge: Pledge, *, for_reviewers: bool = False) -> str:
-    """``pledge_path`` as an absolute link for emails."""
-    return f"{settings.P2C_BASE_URL}{pledge_path(pledge, for_reviewers=for_reviewers)}"
+    """``pledge_path`` as an absolute link for emails (in the active language)."""
+    return absolute_url(pledge_path(pledge, for_reviewers=for_reviewers))
 
 
-def reviewer_emails(*, exclude_entity_id: int | None = None) -> list[str]:
-    """Addresses of active users who may review pledges (``pledges.review_pledge``, directly, by group or as superuser).
+def reviewer_recipients(*, exclude_entity_id: int | None = None) -> list[Recipient]:
+    """Active users who may review pledges (``pledges.review_pledge``, directly, by group or as superuser),
+    as (address, language).
 
     Members of ``exclude_entity_id`` are left out: they may not review their own entity's pledges.
     """
@@ -61,16 +61,16 @@ def reviewer_emails(*, exclude_entity_id: int | None = None) -> list[str]:
     )
     if exclude_entity_id is not None:
         users = users.exclude(memberships__entity_id=exclude_entity_id, memberships__status=Membership.Status.ACTIVE)
-    return sorted(set(users.values_list("email", flat=True)))
+    return sorted(set(users.values_list("email", "language")))
 
 
-def member_emails(entity_id: int) -> list[str]:
-    """Addresses of the active members and focal points of an entity."""
+def member_recipients(entity_id: int) -> list[Recipient]:
+    """The active members and focal points of an entity, as (address, language)."""
     return sorted(
         set(
             Membership.objects.filter(
                 entity_id=entity_id, status=Membership.Status.ACTIVE, user__is_active=True
-            ).values_list("user__email", flat=True)
+            ).values_list("user__email", "user__language")
         )
     )
 
@@ -82,27 +82,25 @@ def pledge_event_notify(
 
     ``revised`` says that a published pledge was just changed by publishing its revision.
     """
-    pledge = Pledge.objects.select_related("lead_entity").get(pk=pledge_id)
-    if EVENTS[event] == "reviewers":
-        recipients = reviewer_emails(exclude_entity_id=pledge.lead_entity_id)
+    pledge = Pledge.objects.select_related("lead_entity", "revision_of").get(pk=pledge_id)
+    for_reviewers = EVENTS[event] == "reviewers"
+    if for_reviewers:
+        recipients = reviewer_recipients(exclude_entity_id=pledge.lead_entity_id)
     else:
-        recipients = member_emails(pledge.lead_entity_id)
+        recipients = member_recipients(pledge.lead_entity_id)
     actor = User.objects.filter(pk=actor_id).first() if actor_id else None
-    context: dict[str, Any] = {
-        "site_name": settings.P2C_SITE_NAME,
-        "pledge": pledge,
-        "entity": pledge.lead_entity,
-        "actor": actor,
-        "comment": comment,
-        "revised": revised,
-        "url": pledge_url(pledge, for_reviewers=EVENTS[event] == "reviewers"),
-    }
-    subject = " ".join(render_to_string(f"emails/pledge_{event}_subject.txt", context).split())
-    text = render_to_string(f"emails/pledge_{event}_message.txt", context).strip()
-    html = render_to_string(f"emails/pledge_{event}_message.html", context).strip()
-    for address in recipients:
-        email_queue(subject=f"[{settings.P2C_SITE_NAME}] {subject}", to=[address], text=text, html=html)
-    return len(recipients)
+
+    def context() -> dict[str, Any]:  # in each recipient's language: the link leads to its pages
+        return {
+            "pledge": pledge,
+            "entity": pledge.lead_entity,
+            "actor": actor,
+            "comment": comment,
+            "revised": revised,
+            "url": pledge_url(pledge, for_reviewers=for_reviewers),
+        }
+
+    return emails_queue(template_prefix=f"emails/pledge_{event}", recipients=recipients, context=context)
 
 
 def on_commit(

@@ -10,9 +10,9 @@ docs/reporting.md says how to schedule it). For the open cycle, today's reminder
 Only the kind of the day is sent: a job that did not run for a while does not catch up on
 earlier kinds (the later one says everything the earlier would have). Each entity with at least
 one pledge still to report (owing a report, none submitted or accepted yet) gets one digest,
-emailed to each of its active members, listing each of those pledges with a link straight to its
-report form. Entities with nothing to report, or no active member, get nothing (and are tried
-again on the next run).
+emailed to each of its active members in their language (``User.language``), listing each of
+those pledges with a link straight to its report form. Entities with nothing to report, or no
+active member, get nothing (and are tried again on the next run).
 
 **Never twice**: for each entity, a ``ReminderSent`` row (entity, cycle, kind — unique) is inserted
 in the same transaction that queues the emails, which go out only once it commits. A second run,
@@ -27,19 +27,18 @@ import datetime as dt
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from p2c.core.email import email_queue
+from p2c.core.email import absolute_url, emails_queue
 from p2c.entities.models import Entity
-from p2c.pledges.notifications import member_emails
+from p2c.pledges.notifications import member_recipients
 from p2c.reporting.models import ProgressReport, ReminderSent, ReportingCycle
-from p2c.reporting.notifications import absolute, report_form_url
+from p2c.reporting.notifications import report_form_url
 from p2c.reporting.services import open_cycle, pledges_owing_reports
 
 logger = logging.getLogger(__name__)
@@ -65,7 +64,11 @@ class PendingPledge:
     reference: str
     title: str
     report_state: str  # "" (not started), "draft" or "clarification_requested"
-    url: str
+
+    @property
+    def url(self) -> str:
+        """Its report form, as a link for emails, in the active language (the recipient's)."""
+        return report_form_url(self.reference)
 
 
 def pending_by_entity(cycle: ReportingCycle) -> dict[int, list[PendingPledge]]:
@@ -88,8 +91,13 @@ def pending_by_entity(cycle: ReportingCycle) -> dict[int, list[PendingPledge]]:
     )
     found: dict[int, list[PendingPledge]] = defaultdict(list)
     for pledge_id, entity_id, reference, title in rows:
-        found[entity_id].append(PendingPledge(reference, title, started.get(pledge_id, ""), report_form_url(reference)))
+        found[entity_id].append(PendingPledge(reference, title, started.get(pledge_id, "")))
     return dict(found)
+
+
+def _with_links(context: dict[str, Any]) -> dict[str, Any]:
+    """A digest's ``context`` and its links, in the active language (the recipient's)."""
+    return {**context, "list_url": absolute_url(reverse("reporting:my_reports"))}
 
 
 @dataclass
@@ -117,13 +125,6 @@ class ReminderRun:
         )
 
 
-def _render(kind: str, context: dict[str, Any]) -> tuple[str, str, str]:
-    subject = " ".join(render_to_string("reporting/emails/reminder_subject.txt", context).split())
-    text = render_to_string("reporting/emails/reminder_message.txt", context).strip()
-    html = render_to_string("reporting/emails/reminder_message.html", context).strip()
-    return subject, text, html
-
-
 def reminders_send(*, today: dt.date | None = None) -> ReminderRun:
     """Send today's reminder digests for the open cycle, to every entity not yet sent this kind (see module doc)."""
     today = today or timezone.localdate()
@@ -140,21 +141,18 @@ def reminders_send(*, today: dt.date | None = None) -> ReminderRun:
     run.already_sent = len(set(pending) & already)
     for entity_id in sorted(entities):
         entity, items = entities[entity_id], pending[entity_id]
-        addresses = member_emails(entity_id)
-        if not addresses:
+        recipients = member_recipients(entity_id)
+        if not recipients:
             run.without_members += 1
             continue
-        context = {
-            "site_name": settings.P2C_SITE_NAME,
+        context: dict[str, Any] = {
             "kind": run.kind,
             "cycle": cycle,
             "entity": entity,
-            "pledges": items,
+            "pledges": items,  # each one's ``url`` is in the active language
             "count": len(items),
             "days_left": (cycle.closes_on - today).days,
-            "list_url": absolute(reverse("reporting:my_reports")),
         }
-        subject, text, html = _render(run.kind, context)
         try:
             with transaction.atomic():
                 ReminderSent.objects.create(
@@ -162,15 +160,18 @@ def reminders_send(*, today: dt.date | None = None) -> ReminderRun:
                     cycle=cycle,
                     kind=run.kind,
                     sent_on=today,
-                    recipients=len(addresses),
+                    recipients=len(recipients),
                     pledges=len(items),
                 )
-                for address in addresses:
-                    email_queue(subject=f"[{settings.P2C_SITE_NAME}] {subject}", to=[address], text=text, html=html)
+                emails = emails_queue(
+                    template_prefix="reporting/emails/reminder",
+                    recipients=recipients,
+                    context=partial(_with_links, context),
+                )
         except IntegrityError:  # another run reminded this entity meanwhile
             run.already_sent += 1
             continue
         run.entities.append(entity.name)
-        run.emails += len(addresses)
+        run.emails += emails
     logger.info("%s", run.summary())
     return run

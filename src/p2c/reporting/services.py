@@ -22,6 +22,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from p2c.core.services import audit_event_record, changed_field_values
 from p2c.dashboard.freshness import data_version_bump
@@ -184,7 +185,11 @@ def value_errors(pledge: Pledge, values: Mapping[str, Any]) -> dict[str, list[st
     if len(narrative) > NARRATIVE_MAX_LENGTH:
         add(
             "narrative",
-            _("The narrative has %(count)d characters: shorten it to %(max)d or fewer.")
+            ngettext(
+                "The narrative has %(count)d character: shorten it to %(max)d or fewer.",
+                "The narrative has %(count)d characters: shorten it to %(max)d or fewer.",
+                len(narrative),
+            )
             % {"count": len(narrative), "max": NARRATIVE_MAX_LENGTH},
         )
     for message in link_errors(list(values.get("evidence_links") or [])):

@@ -19,12 +19,12 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from p2c.accounts.decorators import verified_email_required
 from p2c.accounts.models import User
+from p2c.core.html import format_html_message
 from p2c.pledges.models import Pledge
 from p2c.pledges.transitions import review_conflict
 from p2c.reporting.forms import DECISION_FORMS, CycleForm, ReportForm, VersionForm
@@ -326,8 +326,11 @@ def _decide(request: HttpRequest, report_id: int, action: str) -> HttpResponse:
     done: str
     if action == "accept":
         link = reverse("pledges:detail", args=[pledge.reference]) + "#delivery"
-        done = format_html(
-            _('The {cycle} report on {reference} is published. <a href="{link}">See it on the pledge\'s page</a>.'),
+        done = format_html_message(
+            _(
+                "The %(cycle)s report on %(reference)s is published. "
+                '<a href="%(link)s">See it on the pledge\'s page</a>.'
+            ),
             cycle=report.cycle.year,
             reference=pledge.reference,
             link=link,

@@ -23,12 +23,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from p2c.accounts.models import User
+from p2c.core.html import format_html_message
 from p2c.entities.selectors import public_entity
 from p2c.pledges.models import Pledge
 from p2c.pledges.services import ConcurrentEditError
@@ -156,17 +156,17 @@ def _done_message(action: str, submitted: Pledge, result: Pledge) -> str:
     if action == "publish":
         link = reverse("pledges:detail", args=[result.reference])
         if submitted.pk != result.pk:
-            return format_html(
+            return format_html_message(
                 _(
-                    "Revision {revision} is published: {reference} now shows the changes. "
-                    '<a href="{link}">See its public page</a>.'
+                    "Revision %(revision)s is published: %(reference)s now shows the changes. "
+                    '<a href="%(link)s">See its public page</a>.'
                 ),
                 revision=submitted.reference,
                 reference=result.reference,
                 link=link,
             )
-        return format_html(
-            _('{reference} “{title}” is published. <a href="{link}">See its public page</a>.'),
+        return format_html_message(
+            _('%(reference)s “%(title)s” is published. <a href="%(link)s">See its public page</a>.'),
             reference=result.reference,
             title=result.title,
             link=link,

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from p2c.core.money import parse_amount
 
@@ -50,7 +51,11 @@ def checked_length(value: str, *, maximum: int, what: str) -> str:
     """``value`` if it fits ``maximum`` characters; otherwise an error that says by how much it does not."""
     if len(value) > maximum:
         raise forms.ValidationError(
-            _("The %(what)s has %(count)d characters: shorten it to %(max)d or fewer.")
+            ngettext(
+                "The %(what)s has %(count)d character: shorten it to %(max)d or fewer.",
+                "The %(what)s has %(count)d characters: shorten it to %(max)d or fewer.",
+                len(value),
+            )
             % {"what": what, "count": len(value), "max": maximum},
             code="max_length",
         )

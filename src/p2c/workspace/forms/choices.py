@@ -130,7 +130,7 @@ def choice_groups(form: forms.Form, choices: FormChoices) -> dict[str, ChoiceGro
 
     regions = _group(form, "regions")
     for kind in Region.Kind:
-        items = [(r.pk, r.name) for r in choices.regions if r.kind == kind]
+        items = [(r.pk, r.local_name) for r in choices.regions if r.kind == kind]
         if items:
             regions.subgroups.append(SubGroup(str(kind.label), _options(form["regions"], items), folded=True))
     groups["regions"] = regions
@@ -138,11 +138,15 @@ def choice_groups(form: forms.Form, choices: FormChoices) -> dict[str, ChoiceGro
     countries = _group(form, "countries")
     by_region: dict[str, list[tuple[str, str]]] = {}
     for country in choices.countries:
-        region = country.m49_region.name if country.m49_region else _("Other territories")
-        by_region.setdefault(region, []).append((country.iso2, country.name))
+        region = country.m49_region.local_name if country.m49_region else _("Other territories")
+        by_region.setdefault(region, []).append((country.iso2, country.local_name))
     for region_name in sorted(by_region, key=lambda n: (n == _("Other territories"), n)):
         countries.subgroups.append(
-            SubGroup(region_name, _options(form["countries"], by_region[region_name]), folded=True)
+            SubGroup(
+                region_name,
+                _options(form["countries"], sorted(by_region[region_name], key=lambda item: item[1].casefold())),
+                folded=True,
+            )
         )
     groups["countries"] = countries
     return groups

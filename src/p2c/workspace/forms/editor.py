@@ -184,7 +184,7 @@ class PledgeEditor:
             return data, _("All the countries of “%(what)s” were already ticked.") % {"what": what}
         data.setlist("countries", ticked + [c.iso2 for c in added])
         data["scope"] = Pledge.Scope.COUNTRIES
-        names = ", ".join(c.name for c in added[:NOTE_NAMES])
+        names = ", ".join(c.local_name for c in added[:NOTE_NAMES])
         if len(added) > NOTE_NAMES:
             more = len(added) - NOTE_NAMES
             names += " " + ngettext("and %(count)d more", "and %(count)d more", more) % {"count": more}

@@ -91,11 +91,11 @@ class CountryShortcutForm(forms.Form):
         super().__init__(*args, **kwargs)
         m49 = [r for r in regions if r.kind == Region.Kind.M49_REGION]
         subregions = [r for r in regions if r.kind == Region.Kind.M49_SUBREGION]
-        self.region_names = {r.code: r.name for r in (*m49, *subregions)}
+        self.region_names = {r.code: r.local_name for r in (*m49, *subregions)}
         cast(forms.ChoiceField, self.fields["shortcut_region"]).choices = [
             ("", _("the whole world")),
-            (_("Regions"), [(r.code, r.name) for r in m49]),
-            (_("Sub-regions"), [(r.code, r.name) for r in subregions]),
+            (_("Regions"), [(r.code, r.local_name) for r in m49]),
+            (_("Sub-regions"), [(r.code, r.local_name) for r in subregions]),
         ]
 
     def label_of(self) -> str:
