@@ -39,6 +39,12 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--requests", type=int, default=60, help="timed requests per page kind (at least 50)")
     parser.add_argument("--reuse", type=Path, help="a var directory from an earlier SQLite run: skip building data")
+    parser.add_argument("--only", choices=["dashboard"], help="time only the dashboard's rows")
+    parser.add_argument(
+        "--pages-only",
+        action="store_true",
+        help="only the explorer, country and pledge pages (no dashboard, no download)",
+    )
     options = parser.parse_args()
 
     var_dir = options.reuse or Path(tempfile.mkdtemp(prefix="p2c-bench-"))
@@ -67,10 +73,16 @@ def main() -> None:
     from p2c.pledges.selectors import published_pledges
 
     published = published_pledges().count()
-    timings = page_timings(requests=max(50, options.requests), seed=options.seed)
+    if options.only == "dashboard":
+        from timings import dashboard_timings
+
+        timings = dashboard_timings(requests=max(50, options.requests))
+    else:
+        timings = page_timings(requests=max(50, options.requests), seed=options.seed, dashboard=not options.pages_only)
     from downloads import download_timing, report
 
-    download = download_timing()  # the full CSV download through gunicorn (bench/downloads.py)
+    # The full CSV download through gunicorn (bench/downloads.py).
+    download = None if options.pages_only or options.only else download_timing()
 
     print()
     today = dt.datetime.now(tz=dt.UTC).date()
@@ -87,7 +99,8 @@ def main() -> None:
         target = f"≤ {t.target_p95:.0f} ms" if t.target_p95 else ""
         print(f"| {t.name} | {t.requests} | {t.p50:.1f} ms | {t.p95:.1f} ms | {target} | {t.verdict} |")
     print()
-    print("\n".join(report(download)))
+    if download is not None:
+        print("\n".join(report(download)))
     print(f"\n(data in {var_dir}; rerun the timings with BENCH_ARGS='--reuse {var_dir}')")
 
 

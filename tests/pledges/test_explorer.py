@@ -46,7 +46,7 @@ def shown(html: str) -> tuple[int, str]:
 
 
 def cards(html: str) -> list[str]:
-    return re.findall(r'<h3 class="card-title"><a href="/pledges/[^/]+/">(.*?)</a></h3>', html)
+    return re.findall(r'<h3 class="card-title"[^>]*><a href="[^"]*/pledges/[^/]+/">(.*?)</a></h3>', html)
 
 
 @pytest.fixture

@@ -1,15 +1,34 @@
-"""The dashboard's data version in the admin: readable, to check when the figures last changed."""
+"""The dashboard's tables in the admin: readable, to check when and how the figures last changed."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
 
-from p2c.dashboard.models import DataVersion
+from p2c.dashboard.models import DataVersion, PledgeFigure, WarmedDashboard
+
+
+class _Kept(admin.ModelAdmin[Any]):
+    """Rows only the platform adds and removes."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class _ReadOnly(_Kept):
+    """Rows only the platform writes."""
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 @admin.register(DataVersion)
-class DataVersionAdmin(admin.ModelAdmin[DataVersion]):
+class DataVersionAdmin(_Kept):
     """Shows the current data version and when it changed; it is only ever changed by the platform."""
 
     list_display = ["number", "changed_at"]
@@ -17,8 +36,22 @@ class DataVersionAdmin(admin.ModelAdmin[DataVersion]):
     list_filter = ["changed_at"]
     readonly_fields = ["number", "changed_at"]
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
 
-    def has_delete_permission(self, request: HttpRequest, obj: DataVersion | None = None) -> bool:
-        return False
+@admin.register(PledgeFigure)
+class PledgeFigureAdmin(_ReadOnly):
+    """What each published pledge names in the dashboard's breakdowns (``p2c dashboard-figures`` rebuilds them)."""
+
+    list_display = ["pledge", "tags", "sdgs", "target_groups", "countries"]
+    list_select_related = ["pledge"]
+    search_fields = ["pledge__reference", "countries"]
+    list_filter = ["pledge__published_at"]
+
+
+@admin.register(WarmedDashboard)
+class WarmedDashboardAdmin(_ReadOnly):
+    """The unfiltered dashboard computed in the background for the latest data version."""
+
+    list_display = ["version", "language", "day", "computed_at"]
+    search_fields = ["version"]
+    list_filter = ["language", "day"]
+    exclude = ["content"]

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from fractions import Fraction
@@ -73,6 +74,7 @@ M2M_FIELDS = {
     COUNTRY: "countries",
 }
 GROUPINGS = ("ldc", "lldc", "sids")
+GROUPING = "grouping"  # the per-pledge rows of the groupings (p2c.dashboard.figures)
 GOVERNMENT = "government"  # the entity type code of governments
 
 
@@ -145,37 +147,64 @@ def apportion(shares: Mapping[str, Fraction], total: int) -> dict[str, int]:
     return floors
 
 
+def _apportion_over(numerators: Mapping[str, int], denominator: int, total: int) -> dict[str, int]:
+    """:func:`apportion` of the shares ``numerator / denominator``, in whole numbers (the same result:
+    over one denominator, the fractional parts compare as the remainders do)."""
+    floors = {code: numerator // denominator for code, numerator in numerators.items()}
+    left = total - sum(floors.values())
+    if left < 0 or left > len(numerators):  # pragma: no cover - by construction
+        raise ValueError(f"the shares add up to {sum(numerators.values()) / denominator}, not {total}")
+    ranked = sorted(numerators, key=lambda code: (-(numerators[code] % denominator), code))
+    for code in ranked[:left]:
+        floors[code] += 1
+    return floors
+
+
 def _breakdown(dimension: str, rows: Iterable[tuple[Any, Any, int, int, int]], total: Part) -> Breakdown:
     """Fold rows of (category, k, pledges, cents, valued) into a :class:`Breakdown`.
 
     ``k`` is how many categories of this dimension each of those pledges names; ``None`` as the
     category gathers pledges that name none (single-valued dimensions report them that way).
+    The exact shares are sums of ``cents / k``: added up over a common denominator (the least
+    common multiple of the ``k`` found), in whole numbers, and apportioned as :func:`apportion` does.
     """
-    exact: dict[str, Fraction] = {}
-    counts: dict[str, list[int]] = {}
-    named_pledges = Fraction(0)
-    named_valued = Fraction(0)
+    sums: dict[str, dict[int, list[int]]] = {}  # code -> k -> [pledges, cents, valued]
     for cat, k, pledges, cents, valued in rows:
         if cat is None:
             continue
-        k = int(k or 1)
-        code = str(cat)
-        exact[code] = exact.get(code, Fraction(0)) + Fraction(int(cents or 0), k)
-        found = counts.setdefault(code, [0, 0])
-        found[0] += int(pledges)
-        found[1] += int(valued)
-        named_pledges += Fraction(int(pledges), k)
-        named_valued += Fraction(int(valued), k)
-    attributed = sum(exact.values(), Fraction(0))
-    if attributed.denominator != 1 or named_pledges.denominator != 1:  # pragma: no cover - by construction
+        by_k = sums.setdefault(str(cat), {})
+        found = by_k.get(int(k or 1))
+        if found is None:
+            by_k[int(k or 1)] = [int(pledges), int(cents or 0), int(valued)]
+        else:
+            found[0] += int(pledges)
+            found[1] += int(cents or 0)
+            found[2] += int(valued)
+    denominator = math.lcm(*{k for by_k in sums.values() for k in by_k}) if sums else 1
+    numerators: dict[str, int] = {}
+    counts: dict[str, tuple[int, int]] = {}
+    named_pledges = named_valued = 0  # in 1/denominator
+    for code, by_k in sums.items():
+        numerator = 0
+        for k, (pledges, cents, valued) in by_k.items():
+            share = denominator // k
+            numerator += cents * share
+            named_pledges += pledges * share
+            named_valued += valued * share
+        numerators[code] = numerator
+        counts[code] = (sum(v[0] for v in by_k.values()), sum(v[2] for v in by_k.values()))
+    attributed, remainder = divmod(sum(numerators.values()), denominator)
+    if remainder or named_pledges % denominator:  # pragma: no cover - by construction
         raise ValueError(f"{dimension}: the shares of whole pledges do not add up to whole cents")
-    rounded = apportion(exact, int(attributed))
+    rounded = _apportion_over(numerators, denominator, attributed)
     parts = {
         code: Part(counts[code][0], rounded[code], counts[code][1])
-        for code in sorted(exact, key=lambda c: (-rounded[c], -counts[c][0], c))
+        for code in sorted(numerators, key=lambda c: (-rounded[c], -counts[c][0], c))
     }
     unattributed = Part(
-        total.pledges - int(named_pledges), total.cents - int(attributed), total.valued - int(named_valued)
+        total.pledges - named_pledges // denominator,
+        total.cents - attributed,
+        total.valued - named_valued // denominator,
     )
     return Breakdown(dimension, parts, unattributed)
 
@@ -206,7 +235,22 @@ def m49_tops(options: FilterOptions) -> dict[int, int]:
     others and lie in none; which region lies within which is derived from the countries, as the
     explorer's ``m49_region`` filter does (``FilterOptions.m49_children``).
     """
-    children = options.m49_children
+    return tops_of(options.m49_children)
+
+
+def m49_children_of(chains: Iterable[Iterable[int | None]]) -> dict[int, set[int]]:
+    """``{region id: ids of the regions within it}`` from the countries' (region, sub-region,
+    intermediate region) ids, as ``p2c.pledges.filters`` derives ``FilterOptions.m49_children``."""
+    children: dict[int, set[int]] = {}
+    for row in chains:
+        chain = [r for r in row if r is not None]
+        for i, parent in enumerate(chain):
+            children.setdefault(parent, set()).update(chain[i + 1 :])
+    return children
+
+
+def tops_of(children: Mapping[int, set[int]]) -> dict[int, int]:
+    """``{region id: its top-level region}`` for ``children`` as returned by :func:`m49_children_of`."""
     within = set().union(*children.values()) if children else set()
     tops: dict[int, int] = {}
     for top in sorted(set(children) - within):
@@ -214,6 +258,26 @@ def m49_tops(options: FilterOptions) -> dict[int, int]:
         for child in sorted(children[top]):
             tops.setdefault(child, top)
     return tops
+
+
+def filtered_cte(result: FilterResult) -> tuple[str, list[Any]]:
+    """The common table expression ``f(id, lead_id, cents, pday)`` of the filtered pledges, and its parameters:
+    id, lead entity, value in cents or NULL, publication day (UTC, as ``YYYY-MM-DD``)."""
+    filtered = (
+        result.queryset.order_by()
+        .annotate(
+            d_id=F("id"),
+            d_lead=F("lead_entity_id"),
+            d_cents=Cast(Round(F("usd_estimate") * 100), BigIntegerField()),
+            # The UTC day: the first ten characters of the timestamp as text, on both databases (a
+            # date function is a Python function call per row on SQLite).
+            d_day=Substr(Cast("published_at", CharField()), 1, 10),
+        )
+        .values("d_id", "d_lead", "d_cents", "d_day")
+    )
+    inner, inner_params = filtered.query.sql_with_params()
+    sql = "f(id, lead_id, cents, pday) AS (SELECT d_id, d_lead, d_cents, d_day FROM (" + inner + ") q)"  # noqa: S608
+    return sql, list(inner_params)
 
 
 def statement_parts(
@@ -231,25 +295,12 @@ def statement_parts(
     ``f CROSS JOIN t WHERE …`` makes SQLite walk the filtered pledges and look their relations up
     by index (PostgreSQL plans as it likes).
     """
-    filtered = (
-        result.queryset.order_by()
-        .annotate(
-            d_id=F("id"),
-            d_lead=F("lead_entity_id"),
-            d_cents=Cast(Round(F("usd_estimate") * 100), BigIntegerField()),
-            # The UTC day: the first ten characters of the timestamp as text, on both databases (a
-            # date function is a Python function call per row on SQLite).
-            d_day=Substr(Cast("published_at", CharField()), 1, 10),
-        )
-        .values("d_id", "d_lead", "d_cents", "d_day")
-    )
-    inner, inner_params = filtered.query.sql_with_params()
+    f_cte, inner_params = filtered_cte(result)
     pledge_country, pc_pledge, pc_country = _through("countries")
     pledge_region, pr_pledge, pr_region = _through("regions")
-    entity, country, partner = _table(Entity), _table(Country), _table(PledgePartner)
+    entity, country = _table(Entity), _table(Country)
     iso2, m49 = _column(Country, "iso2"), _column(Country, "m49_region")
     e_id, e_type, e_home = _column(Entity, "id"), _column(Entity, "entity_type"), _column(Entity, "home_country")
-    p_pledge, p_entity, p_role = (_column(PledgePartner, n) for n in ("pledge", "entity", "role"))
     top_ids = sorted(set(tops.values()))
     flags = [f"CAST(k.{_column(Country, 'is_' + code)} AS INTEGER)" for code in GROUPINGS]
     region_flags = ["MAX(CASE WHEN u.top = %s THEN 1 ELSE 0 END)" for _ in top_ids]
@@ -266,7 +317,7 @@ def statement_parts(
         [f"CAST(MAX(u.{code}) AS TEXT)" for code in GROUPINGS] + [f"CAST({flag} AS TEXT)" for flag in region_flags]
     )
     ctes = (
-        "WITH f(id, lead_id, cents, pday) AS (SELECT d_id, d_lead, d_cents, d_day FROM (" + inner + ") q), "  # noqa: S608 - names from the models
+        f"WITH {f_cte}, "  # noqa: S608 - names from the models
         f"g(id, cents, sig) AS (SELECT u.pledge_id, MAX(u.cents), {signature} FROM ("
         f"SELECT c.{pc_pledge} AS pledge_id, f.cents AS cents, {flags[0]} AS ldc, {flags[1]} AS lldc, "
         f"{flags[2]} AS sids, k.{m49} AS top FROM f CROSS JOIN {pledge_country} c "
@@ -301,7 +352,16 @@ def statement_parts(
         f"WHERE e.{e_id} = f.lead_id GROUP BY e.{e_type}"
     )
     parts.append((ENTITY_TYPE, sql, []))
-    # Pledging entities: lead entities and co-pledgers, each once; "cents" is the governments among them.
+    parts.append(entities_part(government_type))
+    return ctes, cte_params, parts
+
+
+def entities_part(government_type: int | None) -> tuple[str, str, list[Any]]:
+    """The part counting the pledging entities of ``f`` (lead entities and co-pledgers, each once) and,
+    in its "cents" column, the governments among them."""
+    entity, partner = _table(Entity), _table(PledgePartner)
+    e_id, e_type = _column(Entity, "id"), _column(Entity, "entity_type")
+    p_pledge, p_entity, p_role = (_column(PledgePartner, n) for n in ("pledge", "entity", "role"))
     sql = (
         f"SELECT 'entities', CAST(NULL AS TEXT), 1, COUNT(*), "  # noqa: S608 - names from the models
         f"SUM(CASE WHEN e.{e_type} = %s THEN 1 ELSE 0 END), 0 FROM {entity} e WHERE e.{e_id} IN ("
@@ -309,34 +369,116 @@ def statement_parts(
         f"WHERE p.{p_pledge} = f.id AND p.{p_role} = %s)"
     )
     government = government_type if government_type is not None else -1
-    parts.append(("entities", sql, [government, PledgePartner.Role.CO_PLEDGER.value]))
-    return ctes, cte_params, parts
+    return ("entities", sql, [government, PledgePartner.Role.CO_PLEDGER.value])
 
 
 def statement(result: FilterResult, *, tops: Mapping[int, int], government_type: int | None) -> tuple[str, list[Any]]:
-    """The one statement that computes every aggregate of ``result``: its SQL and parameters."""
+    """The on-the-fly statement (every category counted from the relation tables): SQL and parameters."""
     ctes, params, parts = statement_parts(result, tops=tops, government_type=government_type)
     sql = ctes + " UNION ALL ".join(part for _name, part, _params in parts)
     return sql, params + [value for _name, _part, part_params in parts for value in part_params]
 
 
-def compute(result: FilterResult) -> Aggregates:
-    """Run the statement for ``result`` (one query) and fold its rows into :class:`Aggregates`."""
-    options = result.options
-    tops = m49_tops(options)
-    top_ids = sorted(set(tops.values()))
-    sql, params = statement(result, tops=tops, government_type=options.entity_types.get(GOVERNMENT))
+# The dimensions in ``PledgeFigure.tags``, in order (few categories each: few combinations), and
+# those with a column of their own (many categories: their signatures alone are already many).
+TAGS = (FOCUS_AREA, PLEDGE_TYPE, REGION, GROUPING, ENTITY_TYPE, HOME_REGION)
+SEPARATE = (SDG, TARGET_GROUP, COUNTRY)
+SIGNATURES = {SDG: "sdgs", TARGET_GROUP: "target_groups", COUNTRY: "countries"}
+
+
+def figures_statement(result: FilterResult, *, government_type: int | None) -> tuple[str, list[Any]]:
+    """The statement over the per-pledge rows (``PledgeFigure``): SQL and parameters.
+
+    The filtered pledges ``f`` are computed once, and ``x`` joins each to its row (by primary
+    key). The rows are then grouped by each signature column (``tags``, ``sdgs``,
+    ``target_groups``, ``countries``): four sorts of one row per pledge, where a row per (pledge,
+    category) would sort some fourteen per pledge. :func:`compute` splits each signature into its
+    ``k`` categories. Totals, days and pledging entities come from ``f`` as in :func:`statement`.
+    """
+    from p2c.dashboard.models import PledgeFigure
+
+    f_cte, params = filtered_cte(result)
+    figure, r_pledge = _table(PledgeFigure), _column(PledgeFigure, "pledge")
+    columns = [_column(PledgeFigure, name) for name in ("tags", *SIGNATURES.values())]
+    values = "COUNT(*), SUM(f.cents), COUNT(f.cents)"
+    x_values = "COUNT(*), SUM(x.cents), COUNT(x.cents)"
+    parts = [
+        f"SELECT 'total', CAST(NULL AS TEXT), 1, {values} FROM f",  # noqa: S608 - names from the models
+        f"SELECT 'day', f.pday, 1, {values} FROM f GROUP BY f.pday",  # noqa: S608 - names from the models
+        *(
+            f"SELECT '{name}', x.{column}, 1, {x_values} FROM x GROUP BY x.{column}"  # noqa: S608 - names from the models
+            for name, column in zip(("tags", *SEPARATE), columns, strict=True)
+        ),
+    ]
+    x_columns = ", ".join(f"r.{column}" for column in columns)
+    x_cte = f"x AS (SELECT f.cents AS cents, {x_columns} FROM f CROSS JOIN {figure} r WHERE r.{r_pledge} = f.id)"  # noqa: S608 - names from the models
+    _name, entities_sql, entities_params = entities_part(government_type)
+    sql = f"WITH {f_cte}, {x_cte} " + " UNION ALL ".join([*parts, entities_sql])
+    return sql, [*params, *entities_params]
+
+
+Row = tuple[Any, int, int, int, int]  # (category, k, pledges, cents, valued)
+
+
+def _fetch(sql: str, params: list[Any]) -> dict[str, list[Row]]:
+    """Run a statement; its rows of (dimension, category, k, pledges, cents, valued) by dimension."""
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    by_dimension: dict[str, list[tuple[Any, int, int, int, int]]] = {}
+    by_dimension: dict[str, list[Row]] = {}
     for dimension, cat, k, pledges, cents, valued in rows:
         by_dimension.setdefault(dimension, []).append(
             (cat, int(k or 1), int(pledges or 0), int(cents or 0), int(valued or 0))
         )
-    (_none, _k, count, cents, valued) = by_dimension["total"][0]
-    total = Part(count, cents, valued)
-    (_none, _k, entities, governments, _zero) = by_dimension["entities"][0]
+    return by_dimension
+
+
+def compute(result: FilterResult) -> Aggregates:
+    """Every aggregate of ``result`` from the per-pledge rows (one query; see :func:`figures_statement`)."""
+    government_type = result.options.entity_types.get(GOVERNMENT)
+    by_dimension = _fetch(*figures_statement(result, government_type=government_type))
+    # A signature stands for its pledges naming each of its k categories: add them up by
+    # (category, k), in whole numbers; _breakdown then makes the exact shares.
+    found: dict[str, dict[tuple[str, int], list[int]]] = {dimension: {} for dimension in DIMENSIONS}
+    groupings = {code: [0, 0, 0] for code in GROUPINGS}
+    signatures: list[tuple[str, str, int, int, int]] = []
+    for combination, _k, pledges, cents, valued in by_dimension.pop("tags", []):
+        for dimension, signature in zip(TAGS, str(combination).split("|"), strict=True):
+            if dimension != GROUPING:
+                signatures.append((dimension, signature, pledges, cents, valued))
+                continue
+            for code, flag in zip(GROUPINGS, signature, strict=False):
+                if flag == "1":
+                    sums = groupings[code]
+                    sums[0], sums[1], sums[2] = sums[0] + pledges, sums[1] + cents, sums[2] + valued
+    for dimension in SEPARATE:
+        signatures += [(dimension, str(s or ""), p, c, v) for s, _k, p, c, v in by_dimension.pop(dimension, [])]
+    for dimension, signature, pledges, cents, valued in signatures:
+        if not signature:
+            continue
+        codes = signature.split(",")
+        k = len(codes)
+        into = found[dimension]
+        for code in codes:
+            known = into.get((code, k))
+            if known is None:
+                into[(code, k)] = [pledges, cents, valued]
+            else:
+                known[0], known[1], known[2] = known[0] + pledges, known[1] + cents, known[2] + valued
+    for dimension, into in found.items():
+        by_dimension[dimension] = [(code, k, p, c, v) for (code, k), (p, c, v) in into.items()]
+    return _fold(by_dimension, groupings)
+
+
+def compute_directly(result: FilterResult) -> Aggregates:
+    """Every aggregate of ``result`` counted from the relation tables (one query, no per-pledge rows).
+
+    The definition the per-pledge rows are checked against (tests, ``p2c dashboard-figures --check``).
+    """
+    options = result.options
+    tops = m49_tops(options)
+    top_ids = sorted(set(tops.values()))
+    by_dimension = _fetch(*statement(result, tops=tops, government_type=options.entity_types.get(GOVERNMENT)))
     # The geography signatures: three grouping flags, then one flag per top-level UN region.
     groupings = {code: [0, 0, 0] for code in GROUPINGS}
     for sig, _k, pledges, sig_cents, sig_valued in by_dimension.pop("geo", []):
@@ -348,6 +490,13 @@ def compute(result: FilterResult) -> Aggregates:
         named = [top for top, flag in zip(top_ids, flags[len(GROUPINGS) :], strict=False) if flag == "1"]
         for top in named:
             by_dimension.setdefault(REGION, []).append((top, len(named), pledges, sig_cents, sig_valued))
+    return _fold(by_dimension, groupings)
+
+
+def _fold(by_dimension: dict[str, list[Row]], groupings: dict[str, list[int]]) -> Aggregates:
+    (_none, _k, count, cents, valued) = by_dimension["total"][0]
+    total = Part(count, cents, valued)
+    (_none, _k, entities, governments, _zero) = by_dimension["entities"][0]
     days = sorted(
         (_as_date(day), pledges, day_cents) for day, _k, pledges, day_cents, _v in by_dimension.get("day", [])
     )
@@ -406,11 +555,21 @@ def accountability_aggregates(result: FilterResult, *, version: str | None = Non
     return found
 
 
-def dashboard_aggregates(result: FilterResult, *, version: str | None = None) -> Aggregates:
-    """The aggregates of ``result``, from the cache when the data has not changed since they were computed."""
+def dashboard_aggregates(result: FilterResult, *, version: str | None = None, warmed: bool = False) -> Aggregates:
+    """The aggregates of ``result``, from the cache when the data has not changed since they were computed.
+
+    With ``warmed`` (a request for every published pledge), a miss reads the figures the
+    background task computed for this version (``p2c.dashboard.warm``: one query), if it has.
+    """
     version = version if version is not None else data_version()
     key = cache_key(result, version)
     found: Aggregates | None = cache.get(key)
+    if found is None and warmed and not filter_state(result):
+        from p2c.dashboard.warm import warmed_aggregates
+
+        found = warmed_aggregates(version)
+        if found is not None:
+            cache.set(key, found, CACHE_SECONDS)
     if found is None:
         found = replace(compute(result), version=version, computed_at=timezone.now())
         cache.set(key, found, CACHE_SECONDS)

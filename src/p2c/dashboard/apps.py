@@ -10,6 +10,7 @@ class DashboardConfig(AppConfig):
     verbose_name = _("Dashboard")
 
     def ready(self) -> None:
-        from p2c.dashboard import freshness
+        from p2c.dashboard import figures, freshness
 
         freshness.connect_receivers()
+        figures.connect_receivers()

@@ -10,7 +10,8 @@ in-memory cache per process. It combines:
   saves ``state`` with ``update_fields``: publishing, withdrawing, …); a published pledge
   deleted; the relations of a published pledge changed (focus areas, countries, partners, …);
   an entity edited (its type and home country are counted); countries, regions or the taxonomy
-  edited or deleted; demo data marked as loaded (``PlatformState``);
+  edited or deleted; the reference data reloaded with changes (a ``ReferenceList`` saved: countries
+  are updated in bulk); demo data marked as loaded (``PlatformState``);
 - the highest pledge id, which changes when pledges are inserted in bulk (the demo-data
   writer's bulk statements send no signals), and the highest milestone id (thresholds crossed
   are recorded with ``bulk_create`` after a publication commits); milestones edited or deleted,
@@ -53,14 +54,23 @@ def data_version() -> str:
     return f"{number or 0}-{last_pledge or 0}-{last_milestone or 0}"
 
 
-def data_version_bump() -> None:
-    """Increase the data version, inside the current transaction (so it commits with the change)."""
+def data_version_bump(*, warm: bool = True) -> None:
+    """Increase the data version, inside the current transaction (so it commits with the change).
+
+    With ``warm``, the unfiltered dashboard is then computed again in the background, once the
+    transaction has committed (``p2c.dashboard.warm``); a change that cannot alter a figure (a
+    review transition of a pledge that is not and was not published) leaves it.
+    """
     if _migrating:
         return
     now = timezone.now()
     if not DataVersion.objects.filter(id=1).update(number=F("number") + 1, changed_at=now):
         DataVersion.objects.get_or_create(id=1)
         DataVersion.objects.filter(id=1).update(number=F("number") + 1, changed_at=now)
+    if warm:
+        from p2c.dashboard.warm import schedule_after_commit
+
+        schedule_after_commit()
 
 
 # --- Receivers -------------------------------------------------------------------------------------
@@ -68,8 +78,11 @@ def _pledge_saved(sender: Any, instance: Any, raw: bool = False, update_fields: 
     """A published pledge changed, or a pledge changed state (a review transition)."""
     if raw:
         return
-    if instance.state == instance.State.PUBLISHED or (update_fields and "state" in update_fields):
+    if instance.state == instance.State.PUBLISHED:
         data_version_bump()
+    elif update_fields and "state" in update_fields:
+        # Leaving publication warms the dashboard too: the per-pledge rows know (p2c.dashboard.figures).
+        data_version_bump(warm=False)
 
 
 class _Deletion:
@@ -126,6 +139,11 @@ def _changed(sender: Any, raw: bool = False, created: bool = False, origin: Any 
         data_version_bump()
 
 
+def is_migrating() -> bool:
+    """Whether ``migrate`` is running (the dashboard's tables may not exist yet)."""
+    return _migrating
+
+
 def _migration_started(**kwargs: Any) -> None:
     global _migrating
     _migrating = True
@@ -141,7 +159,7 @@ def connect_receivers() -> None:
     from p2c.content.models import Event, Milestone
     from p2c.core.models import PlatformState
     from p2c.entities.models import Entity, EntityType
-    from p2c.geo.models import Country, Region
+    from p2c.geo.models import Country, ReferenceList, Region
     from p2c.pledges.models import SDG, FocusArea, Pillar, Pledge, PledgePartner, PledgeType, TargetGroup
 
     uid = "dashboard_freshness"
@@ -155,7 +173,7 @@ def connect_receivers() -> None:
     post_save.connect(_partner_changed, sender=PledgePartner, dispatch_uid=f"{uid}_partner_saved")
     post_delete.connect(_partner_changed, sender=PledgePartner, dispatch_uid=f"{uid}_partner_deleted")
     taxonomy: list[type[Model]] = [FocusArea, Pillar, PledgeType, SDG, TargetGroup, EntityType, Event]
-    saved: list[type[Model]] = [Entity, Country, Region, PlatformState, Milestone, *taxonomy]
+    saved: list[type[Model]] = [Entity, Country, Region, ReferenceList, PlatformState, Milestone, *taxonomy]
     deleted: list[type[Model]] = [Entity, Country, Region, Milestone, *taxonomy]
     for model in saved:
         post_save.connect(_changed, sender=model, dispatch_uid=f"{uid}_saved_{model.__name__}")

@@ -24,3 +24,65 @@ class DataVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number}"
+
+
+class PledgeFigure(models.Model):
+    """What one published pledge names in each breakdown of the dashboard, precomputed (one row per pledge).
+
+    A *signature* is the codes of the categories the pledge names in one dimension, sorted and
+    comma-separated (``"KE,TZ,UG"``; empty when it names none), as the relation tables hold them
+    (ids; ISO codes for countries; SDG numbers). ``sdgs``, ``target_groups`` and ``countries`` are
+    signatures; ``tags`` joins with ``|`` those of the dimensions with few categories: focus
+    areas, types of pledge, the top-level UN regions it names (by a country, the region itself or
+    a region within it), one flag per grouping of the countries it names (LDC, LLDC, SIDS:
+    ``"101"``), its lead entity's type, and the UN region of that entity's home country — such as
+    ``"1,3|2|6|100|2|1"``. A filtered dashboard groups the matching pledges by these four columns
+    (four sorts of one row per pledge) and splits each signature into its ``k`` categories
+    (``p2c.dashboard.aggregates.compute``). Kept in the same transaction as every change to what
+    it is derived from (``p2c.dashboard.figures``); never edited by hand.
+    """
+
+    pledge = models.OneToOneField(
+        "pledges.Pledge", models.CASCADE, primary_key=True, related_name="+", verbose_name=_("pledge")
+    )
+    tags = models.TextField(_("focus areas, types, UN regions, groupings, lead entity's type and home region"))
+    sdgs = models.TextField(_("SDGs"), blank=True)
+    target_groups = models.TextField(_("target groups"), blank=True)
+    countries = models.TextField(_("beneficiary countries"), blank=True)
+
+    class Meta:
+        verbose_name = _("dashboard figures of a pledge")
+        verbose_name_plural = _("dashboard figures of pledges")
+
+    def __str__(self) -> str:
+        return f"{self.pledge_id}"
+
+
+class WarmedDashboard(models.Model):
+    """The unfiltered dashboard, computed in the background for one data version (``p2c.dashboard.warm``).
+
+    When the data version changes, a task computes the unfiltered figures and renders the page in
+    every language, so that no visitor waits for them. They are kept here, in the database, so
+    that every web process finds them whatever the cache (one in-memory cache per process on the
+    embedded default): one row of figures (``language`` empty: the aggregates as JSON) and one
+    row per language (the rendered body, zlib-compressed; it holds the overdue figures of
+    ``day``). Only the rows of the latest version warmed are kept.
+    """
+
+    version = models.CharField(_("data version"), max_length=64)
+    language = models.CharField(_("language"), max_length=16, blank=True)
+    prefix = models.CharField(_("URL prefix"), max_length=200, blank=True)
+    day = models.DateField(_("day"))
+    description = models.TextField(_("description"), blank=True)
+    content = models.BinaryField(_("content"))
+    computed_at = models.DateTimeField(_("computed at"))
+
+    class Meta:
+        verbose_name = _("warmed dashboard")
+        verbose_name_plural = _("warmed dashboards")
+        constraints = [
+            models.UniqueConstraint(fields=["version", "language", "prefix"], name="dashboard_warmed_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.version} {self.language or 'figures'}"

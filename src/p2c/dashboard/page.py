@@ -24,7 +24,7 @@ from typing import Any
 from django.core.cache import cache
 from django.http import HttpRequest, QueryDict
 from django.template.loader import render_to_string
-from django.urls import get_urlconf, reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import dateformat
 from django.utils.html import format_html
 from django.utils.http import urlencode
@@ -65,14 +65,21 @@ def filter_pairs(result: FilterResult) -> list[tuple[str, str]]:
 
 def explorer_url(pairs: Iterable[tuple[str, str]]) -> str:
     """The explorer's URL for these parameters."""
-    query = urlencode(list(pairs))
-    base = _path("pledges:explorer", get_urlconf())
+    query = "&".join(_encoded(name, value) for name, value in pairs)
+    base = _path("pledges:explorer", get_urlconf(), get_language())
     return f"{base}?{query}" if query else base
 
 
-@functools.lru_cache(maxsize=16)
-def _path(name: str, urlconf: Any) -> str:
-    """``reverse(name)``, once per URL configuration (a page builds hundreds of links)."""
+@functools.lru_cache(maxsize=4096)
+def _encoded(name: str, value: str) -> str:
+    """``urlencode([(name, value)])``, once per pair (a page builds hundreds of links from a few pairs)."""
+    return urlencode([(name, value)])
+
+
+@functools.lru_cache(maxsize=64)
+def _path(name: str, urlconf: Any, language: str | None) -> str:
+    """``reverse(name)``, once per URL configuration and language (a page builds hundreds of links; the
+    path starts with the language's prefix, so ``language`` must be the active one)."""
     return reverse(name, urlconf=urlconf)
 
 
@@ -567,7 +574,7 @@ def time_chart(
 ) -> Chart:
     """Cumulative pledges and USD by publication date, with milestones; the table is by month."""
     points = cumulative_points(aggregates)
-    marks = [Mark(m.achieved_on, m.title, milestone_when(m)) for m in milestones]
+    marks = [Mark(m.achieved_on, m.display_title, milestone_when(m)) for m in milestones]
     title = gettext("Published pledges and their estimated value over time")
     description = gettext(
         "Cumulative number of published pledges and their estimated USD, by publication date; numbered markers are "
@@ -747,7 +754,7 @@ def headline_table(result: FilterResult, aggregates: agg.Aggregates) -> DataTabl
 def milestones_table(milestones: Sequence[Milestone]) -> DataTable:
     """The milestones marked on the time chart, numbered as there."""
     return milestones_data_table(
-        [(m.achieved_on, m.title) for m in milestones], caption=gettext("Milestones marked on the chart")
+        [(m.achieved_on, m.display_title) for m in milestones], caption=gettext("Milestones marked on the chart")
     )
 
 
@@ -885,10 +892,15 @@ PAGE_PARAMS = (*FILTER_PARAMS, "map")  # what the body depends on; "sort" and "p
 
 def page_cache_key(params: QueryDict, version: str, language: str) -> str:
     """The cache key of the body for these GET parameters (as given: errors and typed values show),
-    language and data version."""
+    language, URL prefix and data version."""
     state = [(name, params.getlist(name)[: MAX_VALUES * 2]) for name in sorted(PAGE_PARAMS) if name in params]
-    digest = hashlib.sha256(repr(state).encode()).hexdigest()[:32]
+    digest = hashlib.sha256(repr([state, get_script_prefix()]).encode()).hexdigest()[:32]
     return f"{PAGE_CACHE_PREFIX}:{version}:{language}:{digest}"
+
+
+def unfiltered(params: QueryDict) -> bool:
+    """Whether these GET parameters ask for the page of every published pledge (what the background task warms)."""
+    return not any(name in params for name in PAGE_PARAMS)
 
 
 def meta_description(aggregates: agg.Aggregates) -> str:
@@ -906,21 +918,42 @@ def dashboard_body(request: HttpRequest) -> tuple[str, SafeString]:
     """The page's description and body (HTML) for ``request.GET``, from the cache when the data,
     the filters and the language are the same as when it was rendered.
 
-    On a hit this costs one query (the data version) and a decompression; a miss filters, reads or
-    computes the aggregates (:func:`p2c.dashboard.aggregates.dashboard_aggregates`) and renders.
-    The body is kept compressed (about a fifth of its size).
+    On a hit this costs one query (the data version) and a decompression; unfiltered, a miss reads
+    the page the background task rendered for this version (``p2c.dashboard.warm``: one more
+    query); otherwise it filters, reads or computes the aggregates
+    (:func:`p2c.dashboard.aggregates.dashboard_aggregates`) and renders. The body is kept
+    compressed (about a fifth of its size).
     """
     version = data_version()
-    key = page_cache_key(request.GET, version, get_language() or "")
+    language = get_language() or ""
+    key = page_cache_key(request.GET, version, language)
     found: tuple[str, bytes] | None = cache.get(key)
+    figures: agg.Aggregates | None = None
+    if found is None and unfiltered(request.GET):
+        from p2c.dashboard.warm import warmed
+
+        found, figures = warmed(version, language)
+        if found is not None:
+            cache.set(key, found, agg.CACHE_SECONDS)
     if found is not None:
         description, packed = found
         return description, mark_safe(zlib.decompress(packed).decode())  # noqa: S308 - rendered by us, escaped
-    result = pledge_filter(request.GET)
-    aggregates = agg.dashboard_aggregates(result, version=version)
-    metric = request.GET.get("map", "")
-    context = dashboard_context(result, aggregates, metric=metric if metric in MAP_METRICS else "pledges")
-    html = render_to_string("dashboard/_content.html", context)
-    description = meta_description(aggregates)
+    description, html = body_for(request.GET, version, figures)
     cache.set(key, (description, zlib.compress(html.encode(), 1)), agg.CACHE_SECONDS)
     return description, mark_safe(html)  # noqa: S308 - the template escaped everything
+
+
+def body_for(params: QueryDict, version: str, figures: agg.Aggregates | None = None) -> tuple[str, str]:
+    """The description and the body (HTML) of the page for these GET parameters, in the active language.
+
+    ``figures``: the unfiltered aggregates of ``version``, if the caller has them (from the background task).
+    """
+    result = pledge_filter(params)
+    if figures is not None and not agg.filter_state(result):
+        cache.set(agg.cache_key(result, version), figures, agg.CACHE_SECONDS)
+        aggregates = figures
+    else:
+        aggregates = agg.dashboard_aggregates(result, version=version)
+    metric = params.get("map", "")
+    context = dashboard_context(result, aggregates, metric=metric if metric in MAP_METRICS else "pledges")
+    return meta_description(aggregates), render_to_string("dashboard/_content.html", context)

@@ -123,6 +123,8 @@ def format_number(value: Number, decimal_pos: int = 0) -> str:
     once per language rather than on every call (a dashboard formats a thousand numbers).
     """
     decimal_sep, grouping, thousand_sep = _separators(get_language() or "")
+    if type(value) is int and decimal_pos == 0 and grouping == 3:  # noqa: E721 - not bool; numberformat's result, faster
+        return f"{value:,}".replace(",", thousand_sep)
     return numberformat.format(
         Decimal(str(value)),
         decimal_sep,
@@ -157,13 +159,28 @@ def format_usd_compact(value: Number) -> str:
     One decimal at most, cut rather than rounded (like ``usd_short``), so a label never claims
     more than the data.
     """
-    number = Decimal(str(value))
-    for threshold, pattern in _COMPACT:
+    number = value if isinstance(value, Decimal) else Decimal(str(value))
+    patterns = _compact_patterns(get_language() or "")
+    for (threshold, _pattern), pattern in zip(_COMPACT, patterns[:-1], strict=True):
         if abs(number) >= threshold:
+            if number > 0 and number < _EXACT:  # tenths in whole numbers: the same digits, much faster
+                tenths = int(number * 10 / threshold)  # cut, not rounded
+                whole, tenth = divmod(tenths, 10)
+                amount = format_number(whole) + (_separators(get_language() or "")[0] + str(tenth) if tenth else "")
+                return pattern % {"amount": amount}
             scaled = (number / threshold).quantize(Decimal("0.1"), rounding="ROUND_DOWN")
             digits = 0 if scaled == scaled.to_integral_value() else 1
-            return gettext(pattern) % {"amount": format_number(scaled, digits)}
-    return gettext("USD %(amount)s") % {"amount": format_number(number.quantize(Decimal(1)), 0)}
+            return pattern % {"amount": format_number(scaled, digits)}
+    return patterns[-1] % {"amount": format_number(number.quantize(Decimal(1)), 0)}
+
+
+_EXACT = Decimal(10) ** 20  # below this, tenths of the amount fit Decimal's 28 digits exactly
+
+
+@functools.lru_cache(maxsize=32)
+def _compact_patterns(language: str) -> tuple[str, ...]:
+    """The compact patterns in ``language`` (the active one), then the pattern of amounts below a thousand."""
+    return (*(gettext(pattern) for _threshold, pattern in _COMPACT), gettext("USD %(amount)s"))
 
 
 def format_date(value: dt.date) -> str:

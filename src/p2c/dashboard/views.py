@@ -12,7 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from p2c.dashboard.aggregates import dashboard_aggregates
-from p2c.dashboard.page import csv_rows, dashboard_body
+from p2c.dashboard.page import csv_rows, dashboard_body, unfiltered
 from p2c.pledges.filters import pledge_filter
 
 
@@ -25,7 +25,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def dashboard_csv(request: HttpRequest, chart: str) -> HttpResponse:
     """The numbers of one chart, for the same filters, as CSV (UTF-8, comma-separated, header row)."""
     result = pledge_filter(request.GET)
-    rows = csv_rows(chart, result, dashboard_aggregates(result))
+    rows = csv_rows(chart, result, dashboard_aggregates(result, warmed=unfiltered(request.GET)))
     if rows is None:
         raise Http404
     response = HttpResponse(content_type="text/csv; charset=utf-8")

@@ -37,6 +37,7 @@ from p2c.demo.selectors import demo_entities, demo_events, demo_pledges, real_pl
 from p2c.demo.writer import pledge_relation_models, pledges_write
 from p2c.entities.models import Entity, EntityType
 from p2c.geo.models import Country, Region
+from p2c.pledges.facets import facet_index_optimize
 from p2c.pledges.models import (
     SDG,
     FocusArea,
@@ -129,6 +130,7 @@ def demo_data_load(
         if progress is not None:
             progress(done, pledges)
 
+    facet_index_optimize()
     database_statistics_refresh()
     platform_demo_data_mark(description=demo_description())
     return DemoLoadResult(

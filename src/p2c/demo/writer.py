@@ -25,6 +25,7 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 from p2c.demo.generator import PledgeSpec
+from p2c.pledges.facets import pledge_facets_refresh
 from p2c.pledges.models import Pledge, PledgePartner, PledgeTarget, ReferenceCounter
 from p2c.pledges.references import reference_format
 from p2c.pledges.search import search_index_bulk_insert
@@ -81,6 +82,7 @@ def pledges_write(chunk: list[PledgeSpec], entity_ids: list[int], counters: dict
                 for target in spec.targets
             ],
         )
+    pledge_facets_refresh(ids)  # the explorer's facet index (no save() or m2m signal runs here)
     _counters_raise(counters, touched)
 
 

@@ -10,6 +10,7 @@ from p2c.pledges.models import (
     FocusArea,
     Pillar,
     Pledge,
+    PledgeFacets,
     PledgePartner,
     PledgeTarget,
     PledgeType,
@@ -139,4 +140,23 @@ class ReferenceCounterAdmin(admin.ModelAdmin[ReferenceCounter]):
     readonly_fields = ["year", "last_number"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+@admin.register(PledgeFacets)
+class PledgeFacetsAdmin(admin.ModelAdmin[PledgeFacets]):
+    """The explorer's facet tokens of each published pledge (read-only: ``p2c.pledges.facets`` keeps them)."""
+
+    list_display = ["pledge", "tokens"]
+    search_fields = ["tokens", "pledge__reference", "pledge__title"]
+    list_filter = ["pledge__published_at"]
+    list_select_related = ["pledge"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: PledgeFacets | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: PledgeFacets | None = None) -> bool:
         return False

@@ -10,7 +10,8 @@ class PledgesConfig(AppConfig):
     verbose_name = _("Pledges")
 
     def ready(self) -> None:
-        from p2c.pledges import filters, search
+        from p2c.pledges import facets, filters, search
 
         search.connect_receivers(self)
         filters.connect_receivers()
+        facets.connect_receivers(self)

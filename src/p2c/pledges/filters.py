@@ -14,6 +14,9 @@ Rules (docs/explorer.md has the full table):
   its parameter and left out, while every valid value still applies.
 * Relations are filtered with ``id IN (subquery)`` and never joined, so every pledge appears once
   and counts and sums over the result never double count.
+* Where the database has it (SQLite, PostgreSQL), the filters on relations and derived values are
+  answered by the facet index (``p2c.pledges.facets``: one ``id IN (index hits)`` for all of them);
+  ``ChoiceFilter.apply`` stays their definition, and a randomized test proves both agree.
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ from p2c.content.models import Event
 from p2c.entities.models import Entity, EntityType
 from p2c.entities.selectors import public_entities
 from p2c.geo.models import Country, Region
+from p2c.pledges import facets as fx
 from p2c.pledges.models import SDG, FocusArea, Pillar, Pledge, PledgePartner, PledgeType, TargetGroup
 from p2c.pledges.search import pledge_search, pledge_search_headline, pledge_search_relevance, search_terms
 from p2c.pledges.selectors import published_pledges, with_card_relations
@@ -170,7 +174,7 @@ def _reference_options() -> FilterOptions:
     countries = {
         c.iso2: CountryRef(
             c.iso2,
-            c.name,
+            c.local_name,
             frozenset(
                 r
                 for r in (c.m49_region_id, c.m49_subregion_id, c.m49_intermediate_region_id, c.itu_region_id)
@@ -182,7 +186,8 @@ def _reference_options() -> FilterOptions:
         )
         for c in Country.objects.order_by("name")
     }
-    offer("country", (Choice(iso2, c.name) for iso2, c in countries.items()))
+    by_name = sorted(countries.items(), key=lambda item: item[1].name.casefold())  # in the page's language
+    offer("country", (Choice(iso2, c.name) for iso2, c in by_name))
     m49_kinds = {
         Region.Kind.M49_REGION: gettext("Regions"),
         Region.Kind.M49_SUBREGION: gettext("Sub-regions"),
@@ -193,10 +198,10 @@ def _reference_options() -> FilterOptions:
     m49_choices: list[Choice] = []
     for region in Region.objects.order_by("kind", "name"):
         if region.kind == Region.Kind.ITU_REGION:
-            itu[region.code] = RegionRef(region.pk, region.code, region.name)
+            itu[region.code] = RegionRef(region.pk, region.code, region.local_name)
         elif region.kind in m49_kinds:
-            m49[region.code] = RegionRef(region.pk, region.code, region.name)
-            m49_choices.append(Choice(region.code, region.name, m49_kinds[Region.Kind(region.kind)]))
+            m49[region.code] = RegionRef(region.pk, region.code, region.local_name)
+            m49_choices.append(Choice(region.code, region.local_name, m49_kinds[Region.Kind(region.kind)]))
     offer("m49_region", m49_choices)
     offer("home_region", m49_choices)
     offer("itu_region", (Choice(r.code, r.name) for r in itu.values()))
@@ -268,6 +273,7 @@ class FilterResult:
 
 # --- The filters ---------------------------------------------------------------------------------
 Apply = Callable[[list[str], FilterOptions], Q]
+Tokens = Callable[[list[str], FilterOptions], list[str]]
 
 
 @dataclass(frozen=True)
@@ -279,6 +285,9 @@ class ChoiceFilter:
     unknown: Promise  # "There is no focus area “%(value)s”."
     apply: Apply
     normalise: Callable[[str], str] = str.lower
+    # The same filter through the facet index (``p2c.pledges.facets``): the tokens any of which a
+    # pledge must have. None: the filter is a condition on the pledge row (amounts, status, dates).
+    tokens: Tokens | None = None
 
 
 def _through(name: str) -> tuple[type[Model], str]:
@@ -356,18 +365,21 @@ CHOICE_FILTERS: list[ChoiceFilter] = [
         _("Focus area"),
         _("There is no focus area “%(value)s”."),
         lambda v, o: tagged("focus_areas", (o.focus_areas[x] for x in v)),
+        tokens=lambda v, o: [fx.focus_area_token(o.focus_areas[x]) for x in v],
     ),
     ChoiceFilter(
         "pillar",
         _("Pillar"),
         _("There is no pillar “%(value)s”."),
         lambda v, o: tagged("pillars", (o.pillars[x] for x in v)),
+        tokens=lambda v, o: [fx.pillar_token(o.pillars[x]) for x in v],
     ),
     ChoiceFilter(
         "type",
         _("Pledge type"),
         _("There is no pledge type “%(value)s”."),
         lambda v, o: tagged("pledge_types", (o.pledge_types[x] for x in v)),
+        tokens=lambda v, o: [fx.type_token(o.pledge_types[x]) for x in v],
     ),
     ChoiceFilter(
         "entity_type",
@@ -376,12 +388,14 @@ CHOICE_FILTERS: list[ChoiceFilter] = [
         lambda v, o: Q(
             lead_entity_id__in=Entity.objects.filter(entity_type_id__in=[o.entity_types[x] for x in v]).values("id")
         ),
+        tokens=lambda v, o: [fx.entity_type_token(o.entity_types[x]) for x in v],
     ),
     ChoiceFilter(
         "entity",
         _("Entity (lead or partner)"),
         _("There is no entity “%(value)s”."),
         _entity,
+        tokens=lambda v, o: [fx.entity_token(x) for x in v],
     ),
     ChoiceFilter(
         "country",
@@ -389,6 +403,7 @@ CHOICE_FILTERS: list[ChoiceFilter] = [
         _("There is no country “%(value)s”: use a two-letter ISO code such as KE."),
         lambda v, o: tagged("countries", v),
         normalise=str.upper,
+        tokens=lambda v, o: [fx.country_token(x) for x in v],
     ),
     ChoiceFilter(
         "m49_region",
@@ -396,18 +411,21 @@ CHOICE_FILTERS: list[ChoiceFilter] = [
         _("There is no UN M49 region “%(value)s”: use its numeric code, such as 002 for Africa."),
         lambda v, o: _in_regions([o.m49_regions[x] for x in v], o),
         normalise=_m49,
+        tokens=lambda v, o: [fx.region_token(o.m49_regions[x].id) for x in v],
     ),
     ChoiceFilter(
         "itu_region",
         _("ITU region"),
         _("There is no ITU region “%(value)s”."),
         lambda v, o: _in_regions([o.itu_regions[x] for x in v], o),
+        tokens=lambda v, o: [fx.region_token(o.itu_regions[x].id) for x in v],
     ),
     ChoiceFilter(
         "grouping",
         _("Country group"),
         _("There is no country group “%(value)s”: use ldc, lldc or sids."),
         _grouping,
+        tokens=lambda v, o: [fx.grouping_token(x) for x in v],
     ),
     ChoiceFilter(
         "sdg",
@@ -415,12 +433,14 @@ CHOICE_FILTERS: list[ChoiceFilter] = [
         _("There is no SDG “%(value)s”: the goals are numbered 1 to 17."),
         lambda v, o: tagged("sdgs", (int(x) for x in v)),
         normalise=_number,
+        tokens=lambda v, o: [fx.sdg_token(x) for x in v],
     ),
     ChoiceFilter(
         "target_group",
         _("Target group"),
         _("There is no target group “%(value)s”."),
         lambda v, o: tagged("target_groups", (o.target_groups[x] for x in v)),
+        tokens=lambda v, o: [fx.target_group_token(o.target_groups[x]) for x in v],
     ),
     ChoiceFilter(
         "home_region",
@@ -428,6 +448,7 @@ CHOICE_FILTERS: list[ChoiceFilter] = [
         _("There is no UN M49 region “%(value)s”: use its numeric code, such as 002 for Africa."),
         lambda v, o: _home_region([o.m49_regions[x] for x in v], o),
         normalise=_m49,
+        tokens=lambda v, o: [fx.home_region_token(o.m49_regions[x].id) for x in v],
     ),
     ChoiceFilter(
         "year",
@@ -435,12 +456,14 @@ CHOICE_FILTERS: list[ChoiceFilter] = [
         _("“%(value)s” is not a year such as 2024."),
         _year,
         normalise=_number,
+        tokens=lambda v, o: [fx.year_token(x) for x in v],
     ),
     ChoiceFilter(
         "event",
         _("Announced at"),
         _("There is no event “%(value)s”."),
         lambda v, o: Q(event_id__in=[o.events[x] for x in v]),
+        tokens=lambda v, o: [fx.event_token(o.events[x]) for x in v],
     ),
     ChoiceFilter(
         "delivery_status",
@@ -459,9 +482,9 @@ CHOICE_FILTERS: list[ChoiceFilter] = [
 SELECTIVITY = {
     name: rank
     for rank, name in enumerate(
-        ["entity", "country", "event", "pillar", "target_group", "sdg", "q", "type", "year", "usd_min", "usd_max",
-         "delivery_status", "freshness", "itu_region", "m49_region", "grouping", "seeking_partners", "focus_area",
-         "entity_type"]
+        ["facets", "entity", "country", "event", "pillar", "target_group", "sdg", "q", "type", "year", "usd_min",
+         "usd_max", "delivery_status", "freshness", "itu_region", "m49_region", "grouping", "seeking_partners",
+         "focus_area", "entity_type"]
     )
 }  # fmt: skip
 FILTER_PARAMS = ("q", *(f.param for f in CHOICE_FILTERS), "usd_min", "usd_max", "seeking_partners")
@@ -499,11 +522,21 @@ def _as_lists(params: Params | Mapping[str, Any]) -> Params:
     return MultiValueDict({key: [str(v) for v in values] for key, values in lists.items()})
 
 
-def pledge_filter(params: Params | Mapping[str, Any], *, options: FilterOptions | None = None) -> FilterResult:
-    """Published pledges matching ``params``, with the errors, the active filters and the sort order."""
+def pledge_filter(
+    params: Params | Mapping[str, Any], *, options: FilterOptions | None = None, facet_index: bool | None = None
+) -> FilterResult:
+    """Published pledges matching ``params``, with the errors, the active filters and the sort order.
+
+    The filters on relations and derived values (focus area, country, region, grouping, entity, …)
+    are answered by the facet index (``p2c.pledges.facets``) where the database has one;
+    ``facet_index=False`` uses the relation tables instead (the definition the index is tested
+    against: both give the same pledges).
+    """
     params = _as_lists(params)
     options = options or filter_options()
-    conditions: list[Q] = []
+    use_facets = fx.facet_index_available() if facet_index is None else facet_index
+    groups: list[list[str]] = []  # the facet tokens: every group must match, any token of a group
+    conditions: list[Any] = []
     applied_params: list[str] = []
     errors: dict[str, list[str]] = {}
     active: list[ActiveFilter] = []
@@ -545,9 +578,16 @@ def pledge_filter(params: Params | Mapping[str, Any], *, options: FilterOptions 
             continue
         values[spec.param] = valid
         applied = [str(entities[v].pk) for v in valid] if spec.param == "entity" else valid
-        conditions.append(spec.apply(applied, options))
-        applied_params.append(spec.param)
+        if use_facets and spec.tokens is not None:
+            groups.append(spec.tokens(applied, options))
+        else:
+            conditions.append(spec.apply(applied, options))
+            applied_params.append(spec.param)
         active.extend(ActiveFilter(spec.param, v, str(spec.label), known[v]) for v in valid)
+
+    if groups:
+        conditions.append(fx.FacetMatch(groups))
+        applied_params.append("facets")
 
     bounds: dict[str, Decimal] = {}
     typed: dict[str, str] = {}

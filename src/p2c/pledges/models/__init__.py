@@ -1,6 +1,6 @@
 """Pledges and the taxonomy they are tagged with."""
 
-from p2c.pledges.models.pledge import Pledge, PledgePartner, PledgeTarget, ReferenceCounter
+from p2c.pledges.models.pledge import Pledge, PledgeFacets, PledgePartner, PledgeTarget, ReferenceCounter
 from p2c.pledges.models.taxonomy import SDG, FocusArea, Pillar, PledgeType, TargetGroup
 
 __all__ = [
@@ -8,6 +8,7 @@ __all__ = [
     "FocusArea",
     "Pillar",
     "Pledge",
+    "PledgeFacets",
     "PledgePartner",
     "PledgeTarget",
     "PledgeType",

@@ -268,23 +268,49 @@ class PledgePartner(models.Model):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         super().save(*args, **kwargs)
+        from p2c.pledges.facets import pledge_facets_refresh
         from p2c.pledges.search import entity_names_refresh_on_commit
 
         entity_names_refresh_on_commit([self.pledge_id])
+        pledge_facets_refresh([self.pledge_id])
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         """Delete, and refresh the pledge's searchable entity names (queryset deletes do not)."""
         pledge_id = self.pledge_id
         deleted = super().delete(*args, **kwargs)
+        from p2c.pledges.facets import pledge_facets_refresh
         from p2c.pledges.search import entity_names_refresh_on_commit
 
         entity_names_refresh_on_commit([pledge_id])
+        pledge_facets_refresh([pledge_id])
         return deleted
 
     def clean(self) -> None:
         """A lead entity cannot also be its own partner."""
         if self.pledge_id and self.entity_id and self.pledge.lead_entity_id == self.entity_id:
             raise ValidationError({"entity": _("The lead entity cannot also be a partner of its own pledge.")})
+
+
+class PledgeFacets(models.Model):
+    """The filter values of one published pledge as tokens (``fa3 cke grpldc sdg4 …``), for the explorer.
+
+    Kept by ``p2c.pledges.facets`` (only published pledges have a row) and indexed by a full-text
+    index (FTS5 on SQLite, GIN on PostgreSQL), so that a combination of filters is one index lookup
+    instead of an intersection of relation tables. An implementation detail of
+    ``p2c.pledges.filters.pledge_filter``; docs/explorer.md, "The facet index".
+    """
+
+    pledge = models.OneToOneField(
+        Pledge, models.CASCADE, primary_key=True, related_name="facets", verbose_name=_("pledge")
+    )
+    tokens = models.TextField(_("facet tokens"), blank=True, default="")
+
+    class Meta:
+        verbose_name = _("pledge facets")
+        verbose_name_plural = _("pledge facets")
+
+    def __str__(self) -> str:
+        return f"{self.pledge_id}: {self.tokens}"
 
 
 class PledgeTarget(models.Model):

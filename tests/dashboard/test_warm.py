@@ -1,0 +1,150 @@
+"""The unfiltered dashboard is computed in the background after every change, so that no visitor waits.
+
+Personas: Amina of Kijiji Telecom pledges and withdraws; Rui reviews and publishes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zlib
+from dataclasses import replace
+from typing import Any
+
+import pytest
+from django.conf import settings as django_settings
+from django.core.cache import cache
+from django.db import transaction
+from django.http import QueryDict
+from django.test import Client
+from django_tasks_db.models import DBTaskResult
+
+from p2c.dashboard import warm
+from p2c.dashboard.aggregates import compute
+from p2c.dashboard.freshness import data_version
+from p2c.dashboard.models import WarmedDashboard
+from p2c.dashboard.page import body_for
+from p2c.geo.models import Country
+from p2c.pledges.filters import pledge_filter
+from p2c.pledges.models import Pledge
+from p2c.pledges.transitions import pledge_publish, pledge_submit, pledge_withdraw
+from tests.accounts.helpers import kijiji, send_emails_at_once
+from tests.core.test_email_worker import run_worker
+from tests.factories import PledgeFactory
+from tests.pledges.test_transitions import complete_pledge, rui
+
+PUBLISHED = Pledge.State.PUBLISHED
+LANGUAGES = {code for code, _name in django_settings.LANGUAGES}
+
+
+def shown(client: Client, figure: str) -> int:
+    html = client.get("/dashboard/").content.decode()
+    match = re.search(rf'data-figure="{figure}">(?:<span class="figure-number">)?([\d,]+)', html)
+    assert match, figure
+    return int(match.group(1).replace(",", ""))
+
+
+def warm_tasks(status: str = "READY") -> int:
+    return DBTaskResult.objects.filter(task_path="p2c.dashboard.tasks.dashboard_warm", status=status).count()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_task_worker_warms_the_page_after_a_publication_for_every_web_process(
+    smtp_sink: Any, client: Client, django_assert_max_num_queries: Any
+) -> None:
+    kijiji_telecom, amina = kijiji()
+    reviewer = rui()
+    PledgeFactory(state=PUBLISHED, countries=[Country.objects.get(iso2="FR")])
+    pledge = complete_pledge(kijiji_telecom, countries=[Country.objects.get(iso2="UG")])
+    pledge = pledge_submit(pledge=pledge, acting_user=amina, expected_version=pledge.version)
+    pledge = pledge_publish(pledge=pledge, acting_user=reviewer, expected_version=pledge.version)
+    assert warm_tasks() >= 1 and not WarmedDashboard.objects.exists()  # queued once committed, not run yet
+
+    assert run_worker(smtp_sink.port).returncode == 0  # the real worker, in a process of its own
+    assert warm_tasks() == 0 and warm_tasks("SUCCESSFUL") >= 1
+    version = data_version()
+    assert set(WarmedDashboard.objects.filter(version=version).values_list("language", flat=True)) == {
+        "",
+        *LANGUAGES,
+    }
+    # This process never computed them: its cache is empty, and the page comes from the database.
+    cache.clear()
+    with django_assert_max_num_queries(3):  # the data version, the page the worker rendered, the demo banner
+        assert shown(client, "pledges") == 2
+    stored = WarmedDashboard.objects.get(version=version, language="en")
+    cache.clear()
+    assert zlib.decompress(bytes(stored.content)).decode() == body_for(QueryDict(""), version)[1]
+
+    # Before the worker runs again, the next request computes the figures itself: correctness first.
+    pledge_withdraw(pledge=pledge, acting_user=amina, expected_version=pledge.version, reason="Cancelled.")
+    assert warm_tasks() >= 1
+    assert shown(client, "pledges") == 1 and shown(client, "countries") == 1
+    assert run_worker(smtp_sink.port).returncode == 0
+    assert set(WarmedDashboard.objects.values_list("version", flat=True)) == {data_version()}  # older ones go
+
+
+@pytest.mark.django_db
+def test_one_task_per_transaction_however_many_changes_it_makes(django_capture_on_commit_callbacks: Any) -> None:
+    with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
+        for iso2 in ("KE", "UG", "FJ"):
+            PledgeFactory(state=PUBLISHED, countries=[Country.objects.get(iso2=iso2)], focus_areas=["access"])
+    assert callbacks.count(warm._enqueue) == 1
+
+
+@pytest.mark.django_db
+def test_a_submission_enqueues_nothing(django_capture_on_commit_callbacks: Any) -> None:
+    kijiji_telecom, amina = kijiji()
+    draft = complete_pledge(kijiji_telecom)
+    with django_capture_on_commit_callbacks() as callbacks:
+        pledge_submit(pledge=draft, acting_user=amina, expected_version=draft.version)
+    assert warm._enqueue not in callbacks  # a submission changes no figure
+
+
+@pytest.mark.django_db
+def test_a_withdrawal_warms_the_page_again(settings: Any, django_capture_on_commit_callbacks: Any) -> None:
+    send_emails_at_once(settings)  # the immediate backend: tasks run as soon as they are enqueued
+    kijiji_telecom, amina = kijiji()
+    PledgeFactory(state=PUBLISHED, countries=[Country.objects.get(iso2="KE")])
+    published = PledgeFactory(state=PUBLISHED, lead_entity=kijiji_telecom)
+    transaction.get_connection().run_on_commit.clear()  # as if both had been committed before
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        pledge_withdraw(pledge=published, acting_user=amina, expected_version=published.version)
+    assert warm._enqueue in callbacks  # leaving publication changes the figures
+    page, figures = warm.warmed(data_version(), "en")
+    assert page is not None
+    assert figures is not None and figures.pledges == 1
+    assert replace(figures, version="", computed_at=None) == compute(pledge_filter(QueryDict("")))
+
+
+@pytest.mark.django_db
+def test_a_page_warmed_on_another_day_is_not_shown_but_its_figures_are(settings: Any, client: Client) -> None:
+    PledgeFactory(state=PUBLISHED, countries=[Country.objects.get(iso2="KE")])
+    assert warm.dashboard_warm()
+    assert not warm.dashboard_warm()  # done already for this version
+    WarmedDashboard.objects.exclude(language="").update(day=dt.date(2020, 1, 1), content=zlib.compress(b"stale"))
+    cache.clear()
+    html = client.get("/dashboard/").content.decode()
+    assert "stale" not in html and 'data-figure="pledges"' in html
+    page, figures = warm.warmed(data_version(), "en")
+    assert page is None and figures is not None and figures.pledges == 1
+
+
+@pytest.mark.django_db
+def test_the_figures_survive_their_trip_through_json() -> None:
+    for iso2 in ("KE", "FJ", "BR", "NP"):
+        PledgeFactory(state=PUBLISHED, countries=[Country.objects.get(iso2=iso2)], focus_areas=["access"])
+    PledgeFactory(state=PUBLISHED, usd_estimate=None)
+    found = compute(pledge_filter(QueryDict("")))
+    assert warm._loads(warm._dumps(found)) == found
+
+
+@pytest.mark.django_db
+def test_each_language_links_to_its_own_explorer() -> None:
+    """The task renders every language in one process: each page's links carry its own prefix."""
+    PledgeFactory(state=PUBLISHED, countries=[Country.objects.get(iso2="KE")])
+    assert warm.dashboard_warm()
+    for language, prefix in (("en", ""), ("fr", "/fr"), ("ar", "/ar")):
+        page, _figures = warm.warmed(data_version(), language)
+        assert page is not None
+        links = set(re.findall(r'href="(/(?:[a-z-]+/)?pledges/)[?"]', zlib.decompress(page[1]).decode()))
+        assert links == {f"{prefix}/pledges/"}, language
