@@ -35,17 +35,17 @@ region) are computed when the tokens are written, so they are kept current when 
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection, connections, transaction
+from django.db import connection, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import BooleanField, Expression, F
 from django.db.models.signals import m2m_changed, post_migrate, post_save, pre_save
 from django.db.utils import NotSupportedError
 
+from p2c.core.commit_batch import CommitBatch
 from p2c.entities.models import Entity
 from p2c.geo.models import Country
 from p2c.pledges.models import Pledge, PledgeFacets
@@ -287,22 +287,12 @@ def pledge_facets_rebuild() -> int:
 
 
 # --- Keeping them current -------------------------------------------------------------------------
-_pending = threading.local()
+_refresh_batch = CommitBatch(pledge_facets_refresh)
 
 
 def pledge_facets_refresh_on_commit(pledge_ids: Iterable[int]) -> None:
     """Refresh these pledges once, when the transaction commits (for changes touching many pledges)."""
-    ids: set[int] = getattr(_pending, "ids", set())
-    ids.update(pledge_ids)
-    _pending.ids = ids
-    transaction.on_commit(_refresh_pending)
-
-
-def _refresh_pending() -> None:
-    ids: set[int] = getattr(_pending, "ids", set())
-    _pending.ids = set()
-    if ids:
-        pledge_facets_refresh(ids)
+    _refresh_batch.add(pledge_ids)
 
 
 PLEDGE_FIELDS = {"state", "published_at", "event", "event_id", "lead_entity", "lead_entity_id"}

@@ -31,19 +31,19 @@ ts_rank over all hits is not: see docs/explorer.md).
 from __future__ import annotations
 
 import re
-import threading
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from django.db import connections, transaction
+from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import BooleanField, Case, Expression, F, IntegerField, QuerySet, Value, When
 from django.db.models.functions import Cast
 from django.db.models.signals import post_migrate, post_save, pre_save
 from django.db.utils import NotSupportedError
 
+from p2c.core.commit_batch import CommitBatch
 from p2c.entities.models import Entity
 from p2c.pledges.models import Pledge, PledgePartner
 
@@ -247,7 +247,7 @@ def _pledge_pre_save(sender: type[Pledge], instance: Pledge, update_fields: Any 
     instance.entity_names = pledge_entity_names(instance)
 
 
-_pending = threading.local()
+_refresh_batch = CommitBatch(pledge_entity_names_refresh)
 
 
 def entity_names_refresh_on_commit(pledge_ids: Iterable[int]) -> None:
@@ -257,17 +257,7 @@ def entity_names_refresh_on_commit(pledge_ids: Iterable[int]) -> None:
     bulk import), so the ids are gathered and refreshed together, and pledges deleted in the same
     transaction cost nothing.
     """
-    ids: set[int] = getattr(_pending, "ids", set())
-    ids.update(pledge_ids)
-    _pending.ids = ids
-    transaction.on_commit(_refresh_pending)
-
-
-def _refresh_pending() -> None:
-    ids: set[int] = getattr(_pending, "ids", set())
-    _pending.ids = set()
-    if ids:
-        pledge_entity_names_refresh(ids)
+    _refresh_batch.add(pledge_ids)
 
 
 def _entity_saved(sender: type[Entity], instance: Entity, created: bool, **kwargs: Any) -> None:
