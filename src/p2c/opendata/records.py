@@ -149,12 +149,19 @@ def as_decimal(text: str) -> Decimal | None:
 
 
 def _listed(ids: Sequence[int]) -> RawSQL:
-    """``IN (VALUES (%s), (%s), …)`` for a filter ``id__in=``: the ids go to the database as parameters.
+    """The ids for a filter ``id__in=``, passed to the database as parameters.
 
-    With a plain list the ORM prepares every id on its own, which costs more than the query; and
-    SQLite, given ``id IN (%s, %s, …) AND state = …``, scans the state index instead of looking
-    the ids up.
+    SQLite: ``IN (VALUES (%s), (%s), …)``. With a plain list the ORM prepares every id on its own,
+    which costs more than the query; and SQLite, given ``id IN (%s, %s, …) AND state = …``, scans
+    the state index instead of looking the ids up.
+
+    PostgreSQL: ``IN (SELECT unnest(%s::integer[]))``, one array parameter. Given a ``VALUES``
+    list, its planner expects more rows than it gets and hashes the whole related table (every
+    target, every entity) for each chunk; ``unnest`` of an array tells it the number of ids, and
+    it looks each up by index (targets 53 → 3 ms, partners 40 → 10 ms a chunk of 1,000).
     """
+    if connection.vendor == "postgresql":
+        return RawSQL("SELECT unnest(%s::integer[])", [[int(i) for i in ids]])  # noqa: S611 - a parameter
     return RawSQL(f"VALUES {', '.join(['(%s)'] * len(ids))}", [int(i) for i in ids])  # noqa: S611 - placeholders
 
 
@@ -173,14 +180,22 @@ class _Statement:
         placeholders = list(range(-1, -size - 1, -1))
         self.sql, params = build(placeholders).query.sql_with_params()
         self.params = list(params)
+        # PostgreSQL: the ids are one array parameter (``_listed``), in every place it appears.
+        self.arrays = [i for i, value in enumerate(self.params) if value == placeholders]
         self.slots = [i for i, value in enumerate(self.params) if isinstance(value, int) and value < 0]
-        if [self.params[i] for i in self.slots] != placeholders:
+        if self.arrays and self.slots:
+            raise ValueError("the ids are given both as an array and one by one")
+        if not self.arrays and [self.params[i] for i in self.slots] != placeholders:
             raise ValueError("the ids are not the query's only negative parameters")
 
     def rows(self, ids: list[int]) -> list[tuple[Any, ...]]:
         params = self.params
-        for slot, pk in zip(self.slots, ids, strict=True):
-            params[slot] = int(pk)
+        if self.arrays:
+            for slot in self.arrays:
+                params[slot] = [int(pk) for pk in ids]
+        else:
+            for slot, pk in zip(self.slots, ids, strict=True):
+                params[slot] = int(pk)
         with connection.cursor() as cursor:
             cursor.execute(self.sql, params)
             return cursor.fetchall()
