@@ -70,6 +70,10 @@ def main() -> None:
     django.setup()
     from timings import page_timings
 
+    from p2c.core.warmup import process_warm_up
+
+    process_warm_up()  # as p2c.wsgi does in every web process
+
     from p2c.pledges.selectors import published_pledges
 
     published = published_pledges().count()

@@ -37,3 +37,17 @@ def test_statistics_are_refreshed_when_migrations_ran_and_not_otherwise() -> Non
         assert _pledge_statistics() == 0  # nothing migrated: no ANALYZE at every start
     _statistics_refresh_after_migrations(plan=[("a migration", False)])
     assert _pledge_statistics() > 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_after_a_bulk_load_postgresql_marks_the_rows_visible_to_index_only_scans() -> None:
+    from p2c.core.services import database_visibility_refresh
+
+    if connection.vendor != "postgresql":
+        pytest.skip("VACUUM and index-only scans are PostgreSQL's; SQLite needs neither")
+    PledgeFactory.create_batch(3)
+    database_visibility_refresh()
+    with connection.cursor() as cursor:
+        # Pages marked all-visible: what lets an index-only scan skip the table.
+        cursor.execute("SELECT relallvisible FROM pg_class WHERE relname = 'pledges_pledge'")
+        assert cursor.fetchone()[0] > 0

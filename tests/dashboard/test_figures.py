@@ -240,3 +240,47 @@ def test_the_command_rebuilds_and_checks_the_rows() -> None:
     assert "Rebuilt the dashboard figures of 3 published pledges" in out.getvalue()
     assert_same("")
     assert figures_rebuild() == 3
+
+
+def rows_as_the_pledges_say() -> dict[int, tuple[int | None, int | None, str]]:
+    """(lead entity, value in cents, day of publication) of every published pledge, from the pledge rows."""
+    published = Pledge.objects.filter(state=PUBLISHED).annotate(c=agg.CENTS, d=agg.DAY)
+    return {p: (lead, cents, day) for p, lead, cents, day in published.values_list("id", "lead_entity_id", "c", "d")}
+
+
+def rows_held() -> dict[int, tuple[int | None, int | None, str]]:
+    return {
+        p: (lead, cents, day)
+        for p, lead, cents, day in PledgeFigure.objects.values_list("pledge", "lead", "cents", "day")
+    }
+
+
+def test_the_rows_hold_the_lead_value_and_day_of_their_pledge_through_saves_of_those_fields_alone() -> None:
+    pledge, other = PledgeFactory(state=PUBLISHED, usd_estimate=Decimal("10.005")), PledgeFactory(state=PUBLISHED)
+    PledgeFactory(state=PUBLISHED, usd_estimate=None)
+    assert rows_held() == rows_as_the_pledges_say()
+    assert PledgeFigure.objects.get(pledge=pledge).cents == 1001  # rounded as the statement rounds
+    pledge.usd_estimate = Decimal("2500.50")
+    pledge.save(update_fields=["usd_estimate"])
+    other.published_at = timezone.now() - dt.timedelta(days=400)
+    other.save(update_fields=["published_at"])
+    other.lead_entity = EntityFactory()
+    other.save(update_fields=["lead_entity"])
+    assert rows_held() == rows_as_the_pledges_say()
+    assert PledgeFigure.objects.get(pledge=pledge).cents == 250050
+    assert_same("")
+    assert_same("year=" + str(other.published_at.year))
+
+
+def test_the_migration_fills_the_lead_value_and_day_of_the_rows_already_there() -> None:
+    from importlib import import_module
+
+    from django.apps import apps
+
+    for value in ("1234.565", "0.01", None):
+        PledgeFactory(state=PUBLISHED, usd_estimate=None if value is None else Decimal(value))
+    PledgeFigure.objects.update(lead=None, cents=None, day="")  # as the rows were before the migration
+    migration = import_module("p2c.dashboard.migrations.0003_pledge_figure_values")
+    migration.fill_rows(apps, "default")
+    assert rows_held() == rows_as_the_pledges_say()
+    assert_same("")

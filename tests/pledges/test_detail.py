@@ -18,6 +18,7 @@ from p2c.content.models import Event
 from p2c.entities.models import EntityType
 from p2c.geo.models import Country, Region
 from p2c.pledges.models import SDG, Pillar, Pledge, PledgePartner, PledgeTarget, PledgeType, TargetGroup
+from p2c.pledges.selectors import published_pledge
 from tests.factories import EntityFactory, PledgeFactory
 
 pytestmark = pytest.mark.django_db
@@ -284,6 +285,46 @@ def test_the_page_makes_the_same_few_queries_however_much_a_pledge_holds(
     cache.clear()
     with django_assert_max_num_queries(len(small)):
         client.get("/pledges/P2C-2026-0030.json")
+
+
+RELATIONS = ("focus_areas", "pillars", "pledge_types", "sdgs", "target_groups", "regions", "countries")
+
+
+def _prefetched(reference: str) -> dict[str, list[tuple[Any, str]]]:
+    """The pledge's relations as ``prefetch_related`` reads them (the models' orderings)."""
+    pledge = Pledge.objects.prefetch_related(*RELATIONS).get(reference=reference)
+    return {name: [(item.pk, str(item)) for item in getattr(pledge, name).all()] for name in RELATIONS}
+
+
+def test_the_relations_are_those_prefetching_gives_in_the_same_order_and_kept_current() -> None:
+    pledge = PledgeFactory(
+        state=PUBLISHED,
+        reference="P2C-2026-0077",
+        focus_areas=["adoption", "access"],
+        countries=countries("UG", "KE", "BR"),
+    )
+    pledge.pillars.set(Pillar.objects.order_by("-id")[:3])
+    pledge.sdgs.set(SDG.objects.filter(number__in=[9, 4, 17]))
+    pledge.pledge_types.set(PledgeType.objects.all()[:2])
+    pledge.target_groups.set(TargetGroup.objects.order_by("-id")[:2])
+    pledge.regions.set(Region.objects.order_by("-code")[:4])
+
+    def read() -> dict[str, list[tuple[Any, str]]]:
+        found = published_pledge("P2C-2026-0077")
+        assert found is not None
+        return {name: [(item.pk, str(item)) for item in getattr(found, name).all()] for name in RELATIONS}
+
+    assert read() == _prefetched("P2C-2026-0077")
+    # Reference data added or renamed after this process read it.
+    group = TargetGroup.objects.create(code="fishers", name="Fishing communities", order=0)
+    pledge.target_groups.add(group)
+    # (A bulk update sends no signal: processes see it after REFERENCE_SECONDS or the next save.)
+    Pillar.objects.filter(pk=pledge.pillars.first().pk).update(name="Renamed by a bulk update")
+    assert read()["target_groups"] == _prefetched("P2C-2026-0077")["target_groups"]
+    kenya = Country.objects.get(iso2="KE")
+    kenya.name = "Kenya (renamed)"
+    kenya.save()
+    assert read() == _prefetched("P2C-2026-0077")
 
 
 # --- The JSON document ---------------------------------------------------------------------------

@@ -6,6 +6,7 @@ build those older than their ``.po`` with Babel (pure Python: no GNU gettext nee
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from babel.messages.mofile import write_mo
@@ -31,7 +32,8 @@ def catalogues_compile(locale_dir: Path = LOCALE_DIR, *, force: bool = False) ->
             continue
         with po_path.open("rb") as po_file:
             catalogue = read_po(po_file, locale=po_path.parent.parent.name)
-        tmp_path = mo_path.with_suffix(".mo.tmp")
+        # A name of this process's own: two test runs may build the same catalogue at once.
+        tmp_path = mo_path.with_suffix(f".mo.{os.getpid()}.tmp")
         with tmp_path.open("wb") as mo_file:
             write_mo(mo_file, catalogue, use_fuzzy=False)
         tmp_path.replace(mo_path)

@@ -83,3 +83,17 @@ def database_statistics_refresh(using: str = "default") -> None:
             cursor.execute("ANALYZE")
         elif connection.vendor == "postgresql":
             cursor.execute("ANALYZE")
+
+
+def database_visibility_refresh(using: str = "default") -> None:
+    """After a bulk load on PostgreSQL, mark the new rows visible to all (``VACUUM``), so that
+    index-only scans (the covering indexes of the country page and the accountability figures)
+    need not visit the table; autovacuum would do it later. Nothing on SQLite, nor inside a
+    transaction, where ``VACUUM`` cannot run.
+    """
+    from django.db import connections
+
+    connection = connections[using]
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM")

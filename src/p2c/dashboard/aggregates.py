@@ -260,19 +260,19 @@ def tops_of(children: Mapping[int, set[int]]) -> dict[int, int]:
     return tops
 
 
+# A pledge's value in whole cents (NULL without one) and its day of publication (UTC, ``YYYY-MM-DD``):
+# the first ten characters of the timestamp as text, on both databases (a date function is a Python
+# function call per row on SQLite). The per-pledge rows hold them as computed by these expressions.
+CENTS = Cast(Round(F("usd_estimate") * 100), BigIntegerField())
+DAY = Substr(Cast("published_at", CharField()), 1, 10)
+
+
 def filtered_cte(result: FilterResult) -> tuple[str, list[Any]]:
     """The common table expression ``f(id, lead_id, cents, pday)`` of the filtered pledges, and its parameters:
     id, lead entity, value in cents or NULL, publication day (UTC, as ``YYYY-MM-DD``)."""
     filtered = (
         result.queryset.order_by()
-        .annotate(
-            d_id=F("id"),
-            d_lead=F("lead_entity_id"),
-            d_cents=Cast(Round(F("usd_estimate") * 100), BigIntegerField()),
-            # The UTC day: the first ten characters of the timestamp as text, on both databases (a
-            # date function is a Python function call per row on SQLite).
-            d_day=Substr(Cast("published_at", CharField()), 1, 10),
-        )
+        .annotate(d_id=F("id"), d_lead=F("lead_entity_id"), d_cents=CENTS, d_day=DAY)
         .values("d_id", "d_lead", "d_cents", "d_day")
     )
     inner, inner_params = filtered.query.sql_with_params()
@@ -389,31 +389,37 @@ SIGNATURES = {SDG: "sdgs", TARGET_GROUP: "target_groups", COUNTRY: "countries"}
 def figures_statement(result: FilterResult, *, government_type: int | None) -> tuple[str, list[Any]]:
     """The statement over the per-pledge rows (``PledgeFigure``): SQL and parameters.
 
-    The filtered pledges ``f`` are computed once, and ``x`` joins each to its row (by primary
-    key). The rows are then grouped by each signature column (``tags``, ``sdgs``,
-    ``target_groups``, ``countries``): four sorts of one row per pledge, where a row per (pledge,
-    category) would sort some fourteen per pledge. :func:`compute` splits each signature into its
-    ``k`` categories. Totals, days and pledging entities come from ``f`` as in :func:`statement`.
+    The filtered pledges ``f`` are their rows, selected by the explorer's filter (``pledge_id IN
+    (…)``) and computed once: each row holds the pledge's lead entity, value in cents and day, so
+    the statement never reads the (wide) pledge rows beyond what the filter needs. The rows are
+    then grouped by each signature column (``tags``, ``sdgs``, ``target_groups``, ``countries``):
+    four sorts of one row per pledge, where a row per (pledge, category) would sort some fourteen
+    per pledge. :func:`compute` splits each signature into its ``k`` categories. Totals, days and
+    pledging entities come from ``f`` as in :func:`statement`.
     """
     from p2c.dashboard.models import PledgeFigure
 
-    f_cte, params = filtered_cte(result)
+    ids, params = result.queryset.order_by().values("id").query.sql_with_params()
     figure, r_pledge = _table(PledgeFigure), _column(PledgeFigure, "pledge")
     columns = [_column(PledgeFigure, name) for name in ("tags", *SIGNATURES.values())]
+    lead, cents, day = (_column(PledgeFigure, name) for name in ("lead", "cents", "day"))
+    names = ["s" + str(i) for i in range(len(columns))]
     values = "COUNT(*), SUM(f.cents), COUNT(f.cents)"
-    x_values = "COUNT(*), SUM(x.cents), COUNT(x.cents)"
     parts = [
         f"SELECT 'total', CAST(NULL AS TEXT), 1, {values} FROM f",  # noqa: S608 - names from the models
         f"SELECT 'day', f.pday, 1, {values} FROM f GROUP BY f.pday",  # noqa: S608 - names from the models
         *(
-            f"SELECT '{name}', x.{column}, 1, {x_values} FROM x GROUP BY x.{column}"  # noqa: S608 - names from the models
-            for name, column in zip(("tags", *SEPARATE), columns, strict=True)
+            f"SELECT '{name}', f.{column}, 1, {values} FROM f GROUP BY f.{column}"  # noqa: S608 - names from the models
+            for name, column in zip(("tags", *SEPARATE), names, strict=True)
         ),
     ]
-    x_columns = ", ".join(f"r.{column}" for column in columns)
-    x_cte = f"x AS (SELECT f.cents AS cents, {x_columns} FROM f CROSS JOIN {figure} r WHERE r.{r_pledge} = f.id)"  # noqa: S608 - names from the models
+    f_columns = ", ".join(f"r.{column}" for column in columns)
+    f_cte = (
+        f"f(id, lead_id, cents, pday, {', '.join(names)}) AS (SELECT r.{r_pledge}, r.{lead}, r.{cents}, r.{day}, "  # noqa: S608 - names from the models
+        f"{f_columns} FROM {figure} r WHERE r.{r_pledge} IN ({ids}))"
+    )
     _name, entities_sql, entities_params = entities_part(government_type)
-    sql = f"WITH {f_cte}, {x_cte} " + " UNION ALL ".join([*parts, entities_sql])
+    sql = f"WITH {f_cte} " + " UNION ALL ".join([*parts, entities_sql])
     return sql, [*params, *entities_params]
 
 
@@ -433,38 +439,54 @@ def _fetch(sql: str, params: list[Any]) -> dict[str, list[Row]]:
     return by_dimension
 
 
+def _add(into: dict[tuple[str, int], list[int]], signature: str, pledges: int, cents: int, valued: int) -> None:
+    """Add a signature's pledges, cents and valued pledges to each of its ``k`` categories, by (category, k)."""
+    codes = signature.split(",")
+    k = len(codes)
+    for code in codes:
+        known = into.get((code, k))
+        if known is None:
+            into[(code, k)] = [pledges, cents, valued]
+        else:
+            known[0] += pledges
+            known[1] += cents
+            known[2] += valued
+
+
 def compute(result: FilterResult) -> Aggregates:
-    """Every aggregate of ``result`` from the per-pledge rows (one query; see :func:`figures_statement`)."""
+    """Every aggregate of ``result`` from the per-pledge rows (one query; see :func:`figures_statement`).
+
+    The rows are folded as the cursor yields them, none kept: a filtered statement returns thousands
+    (about one per pledge for the countries), and rows kept until the end would outlive several of
+    Python's garbage collections, whose full passes then cost more than the folding itself.
+    """
     government_type = result.options.entity_types.get(GOVERNMENT)
-    by_dimension = _fetch(*figures_statement(result, government_type=government_type))
     # A signature stands for its pledges naming each of its k categories: add them up by
     # (category, k), in whole numbers; _breakdown then makes the exact shares.
     found: dict[str, dict[tuple[str, int], list[int]]] = {dimension: {} for dimension in DIMENSIONS}
     groupings = {code: [0, 0, 0] for code in GROUPINGS}
-    signatures: list[tuple[str, str, int, int, int]] = []
-    for combination, _k, pledges, cents, valued in by_dimension.pop("tags", []):
-        for dimension, signature in zip(TAGS, str(combination).split("|"), strict=True):
-            if dimension != GROUPING:
-                signatures.append((dimension, signature, pledges, cents, valued))
-                continue
-            for code, flag in zip(GROUPINGS, signature, strict=False):
-                if flag == "1":
-                    sums = groupings[code]
-                    sums[0], sums[1], sums[2] = sums[0] + pledges, sums[1] + cents, sums[2] + valued
-    for dimension in SEPARATE:
-        signatures += [(dimension, str(s or ""), p, c, v) for s, _k, p, c, v in by_dimension.pop(dimension, [])]
-    for dimension, signature, pledges, cents, valued in signatures:
-        if not signature:
-            continue
-        codes = signature.split(",")
-        k = len(codes)
-        into = found[dimension]
-        for code in codes:
-            known = into.get((code, k))
-            if known is None:
-                into[(code, k)] = [pledges, cents, valued]
-            else:
-                known[0], known[1], known[2] = known[0] + pledges, known[1] + cents, known[2] + valued
+    by_dimension: dict[str, list[Row]] = {}
+    separate = set(SEPARATE)
+    with connection.cursor() as cursor:
+        cursor.execute(*figures_statement(result, government_type=government_type))
+        for dimension, signature, _k, pledges_n, cents_n, valued_n in cursor:
+            pledges, cents, valued = int(pledges_n or 0), int(cents_n or 0), int(valued_n or 0)
+            if dimension == "tags":
+                for tagged, tags in zip(TAGS, str(signature).split("|"), strict=True):
+                    if tagged == GROUPING:
+                        for code, flag in zip(GROUPINGS, tags, strict=False):
+                            if flag == "1":
+                                sums = groupings[code]
+                                sums[0] += pledges
+                                sums[1] += cents
+                                sums[2] += valued
+                    elif tags:
+                        _add(found[tagged], tags, pledges, cents, valued)
+            elif dimension in separate:
+                if signature:
+                    _add(found[dimension], str(signature), pledges, cents, valued)
+            else:  # the total, the days, the pledging entities
+                by_dimension.setdefault(dimension, []).append((signature, 1, pledges, cents, valued))
     for dimension, into in found.items():
         by_dimension[dimension] = [(code, k, p, c, v) for (code, k), (p, c, v) in into.items()]
     return _fold(by_dimension, groupings)

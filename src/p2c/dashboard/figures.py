@@ -2,7 +2,8 @@
 
 Each published pledge has one row saying what it names in every breakdown (``PledgeFigure``): a
 signature per dimension (the sorted codes of the categories it names, comma-separated), the
-flags of the groupings, the type and home region of its lead entity. They follow the attribution
+flags of the groupings, the type and home region of its lead entity; and, so that the figures need
+no pledge row, its lead entity, value in cents and day of publication. They follow the attribution
 rules of ``docs/methodology.md`` exactly as the on-the-fly statement does
 (:func:`p2c.dashboard.aggregates.compute_directly`, which the tests compare them with):
 
@@ -35,6 +36,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import BooleanField, F
+from django.db.models.expressions import RawSQL
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
 from p2c.dashboard import aggregates as agg
@@ -42,8 +45,9 @@ from p2c.dashboard.models import PledgeFigure
 
 # The relations of ``Pledge`` a row is derived from (partners and pillars are not).
 RELATIONS = ("focus_areas", "pledge_types", "sdgs", "target_groups", "countries", "regions")
-# Pledge fields the row depends on besides its relations: whether it is published, and its lead entity.
-ROW_FIELDS = frozenset({"state", "lead_entity", "lead_entity_id"})
+# Pledge fields the row depends on besides its relations: whether it is published, its lead entity,
+# its value and its publication time.
+ROW_FIELDS = frozenset({"state", "lead_entity", "lead_entity_id", "usd_estimate", "published_at"})
 CHUNK = 500  # pledge ids per statement
 
 
@@ -55,7 +59,7 @@ def _signature(inner: str) -> str:
 
 
 def _columns(tops: Mapping[int, int]) -> tuple[list[tuple[str, str]], list[Any]]:
-    """(column, SQL expression over ``p(id, lead_id)``) of every column of a row, and the parameters."""
+    """(column, SQL expression over ``p(id, lead_id, cents, pday)``) of every column of a row, and the parameters."""
     from p2c.entities.models import Entity
     from p2c.geo.models import Country
 
@@ -99,6 +103,7 @@ def _columns(tops: Mapping[int, int]) -> tuple[list[tuple[str, str]], list[Any]]
     )
     tags = " || '|' || ".join(f"({signatures[dimension]})" for dimension in agg.TAGS)
     columns = [("tags", tags)] + [(agg.SIGNATURES[d], signatures[d]) for d in agg.SEPARATE]
+    columns += [("lead", "p.lead_id"), ("cents", "p.cents"), ("day", "p.pday")]
     return columns, params
 
 
@@ -107,18 +112,25 @@ def _insert(scope: str, scope_params: Sequence[Any], tops: Mapping[int, int]) ->
     from p2c.pledges.models import Pledge
 
     columns, params = _columns(tops)
-    pledge = agg._table(Pledge)
-    p_id, p_state, p_lead = (agg._column(Pledge, n) for n in ("id", "state", "lead_entity"))
     names = ", ".join([agg._column(PledgeFigure, "pledge"), *(agg._column(PledgeFigure, n) for n, _sql in columns)])
-    where = f" AND ({scope})" if scope else ""
+    pledges = Pledge.objects.filter(state=Pledge.State.PUBLISHED)
+    if scope:
+        pledges = pledges.filter(RawSQL(scope, list(scope_params), output_field=BooleanField()))  # noqa: S611 - our SQL
+    # The value and the day as the filtered statement computed them before the rows held them.
+    inner, inner_params = (
+        pledges.order_by()
+        .annotate(d_id=F("id"), d_lead=F("lead_entity_id"), d_cents=agg.CENTS, d_day=agg.DAY)
+        .values("d_id", "d_lead", "d_cents", "d_day")
+        .query.sql_with_params()
+    )
     sql = (
         f"INSERT INTO {agg._table(PledgeFigure)} ({names}) "  # noqa: S608 - names from the models
         f"SELECT p.id, {', '.join(expression for _n, expression in columns)} FROM "
-        f"(SELECT {p_id} AS id, {p_lead} AS lead_id FROM {pledge} WHERE {p_state} = %s{where}) p"
+        f"(SELECT d_id AS id, d_lead AS lead_id, d_cents AS cents, d_day AS pday FROM ({inner}) q) p"
     )
-    # The placeholders: the state and scope (in the FROM clause) come after the columns' in the text.
+    # The placeholders: the pledges' (in the FROM clause) come after the columns' in the text.
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, Pledge.State.PUBLISHED.value, *scope_params])
+        cursor.execute(sql, [*params, *inner_params])
 
 
 def _delete(scope: str, scope_params: Sequence[Any]) -> int:

@@ -59,6 +59,20 @@ def world() -> dict[str, Any]:
     return data
 
 
+@cache
+def _shapes() -> tuple[str, tuple[tuple[str, str | None, str], ...]]:
+    """What the drawing takes from the geometry, escaped once per process: the outlines that are no
+    country's (one string), and for each country its code and either its outline (``d``) or, for a
+    small one, its centre (``cx="…" cy="…"``)."""
+    geometry = world()
+    other = "".join(f'<path class="c0" d="{esc(shape)}"/>' for shape in geometry.get("other", {}).values())
+    countries = tuple(
+        (code, esc(country["d"]), "") if "d" in country else (code, None, f'cx="{country["cx"]}" cy="{country["cy"]}"')
+        for code, country in geometry["countries"].items()
+    )
+    return other, countries
+
+
 def _nice_up(value: float) -> float:
     """The smallest number of the 1-2-5 series (1, 2, 5, 10, 20, 50, …) not below ``value``."""
     if value <= 0:
@@ -174,28 +188,28 @@ def world_map(
         f'<desc id="{chart_id}-desc">{esc(desc)}</desc><g class="land">'
     ]
     markers: list[tuple[int, str]] = []
-    for shape in geometry.get("other", {}).values():
-        out.append(f'<path class="c0" d="{esc(shape)}"/>')
-    for code, country in geometry["countries"].items():
+    other, shapes = _shapes()
+    out.append(other)
+    for code, outline, centre in shapes:
         value = values.get(code)
         klass = class_of(value.value, breaks) if value else 0
         href = value.href if value and klass else None
         text = f"{name_of(code)}: {value.formatted}" if value else name_of(code)
         # A country without a value, and without a name to show, needs no tooltip.
         tip = f"<title>{esc(text)}</title>" if value or code in names else ""
-        if "d" in country:
-            tag, attributes = "path", f'class="c{klass}" d="{esc(country["d"])}"'
+        if outline is not None:
+            tag, attributes = "path", f'class="c{klass}" d="{outline}"'
         else:
             radius = MARKER_RADIUS if klass else MARKER_RADIUS_EMPTY
             tag = "circle"
-            attributes = f'class="c{klass} marker" cx="{country["cx"]}" cy="{country["cy"]}" r="{radius}"'
+            attributes = f'class="c{klass} marker" {centre} r="{radius}"'
         if safe_href(href):
             item = f"{link_open(href, text)}{tip}<{tag} {attributes}/>{link_close(href)}"
         elif tip:
             item = f"<{tag} {attributes}>{tip}</{tag}>"
         else:
             item = f"<{tag} {attributes}/>"
-        if "d" in country:
+        if outline is not None:
             out.append(item)
         else:
             markers.append((klass, item))

@@ -36,8 +36,10 @@ class PledgeFigure(models.Model):
     areas, types of pledge, the top-level UN regions it names (by a country, the region itself or
     a region within it), one flag per grouping of the countries it names (LDC, LLDC, SIDS:
     ``"101"``), its lead entity's type, and the UN region of that entity's home country — such as
-    ``"1,3|2|6|100|2|1"``. A filtered dashboard groups the matching pledges by these four columns
-    (four sorts of one row per pledge) and splits each signature into its ``k`` categories
+    ``"1,3|2|6|100|2|1"``. ``lead``, ``cents`` and ``day`` copy the pledge's lead entity, its
+    estimated value in whole cents and its day of publication (UTC), so that the figures never read
+    the (wide) pledge rows. A filtered dashboard groups the matching pledges by the four signature
+    columns (four sorts of one row per pledge) and splits each signature into its ``k`` categories
     (``p2c.dashboard.aggregates.compute``). Kept in the same transaction as every change to what
     it is derived from (``p2c.dashboard.figures``); never edited by hand.
     """
@@ -49,6 +51,9 @@ class PledgeFigure(models.Model):
     sdgs = models.TextField(_("SDGs"), blank=True)
     target_groups = models.TextField(_("target groups"), blank=True)
     countries = models.TextField(_("beneficiary countries"), blank=True)
+    lead = models.BigIntegerField(_("lead entity"), null=True)
+    cents = models.BigIntegerField(_("estimated value in US cents"), null=True, blank=True)
+    day = models.CharField(_("day of publication (UTC)"), max_length=10, blank=True)
 
     class Meta:
         verbose_name = _("dashboard figures of a pledge")

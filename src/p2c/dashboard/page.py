@@ -376,7 +376,8 @@ class Chart:
 
 
 def breakdown_chart(result: FilterResult, aggregates: agg.Aggregates, dimension: Dimension, *, svg: bool) -> Chart:
-    """A breakdown's chart: a count and an amount per category."""
+    """A breakdown's chart: a count and an amount per category (``svg``: drawn for the page; otherwise
+    with its CSV table in ``extra["csv"]``)."""
     rows = categories(result, aggregates, dimension)
     drawn = ""
     if svg:
@@ -407,7 +408,7 @@ def breakdown_chart(result: FilterResult, aggregates: agg.Aggregates, dimension:
         drawn,
         breakdown_table(dimension, rows, aggregates),
         attribution_note(result, aggregates, dimension),
-        extra={"csv": categories_csv(rows)},
+        extra={} if svg else {"csv": categories_csv(rows)},  # the page needs no CSV table
     )
 
 
@@ -415,7 +416,8 @@ MAP_METRICS = ("pledges", "usd")
 
 
 def map_chart(result: FilterResult, aggregates: agg.Aggregates, *, metric: str, svg: bool) -> Chart:
-    """The world map of pledges (or USD) per beneficiary country, with its table."""
+    """The world map of pledges (or USD) per beneficiary country, with its table (``svg``: drawn for the
+    page; otherwise with its CSV table in ``extra["csv"]``)."""
     breakdown = aggregates.breakdowns[agg.COUNTRY]
     numeric = country_numeric()
     names = {numeric[iso2]: ref.name for iso2, ref in result.options.countries.items() if iso2 in numeric}
@@ -476,7 +478,8 @@ def map_chart(result: FilterResult, aggregates: agg.Aggregates, *, metric: str, 
             "count": pledges_text(breakdown.unattributed.pledges)
         }
     note += " " + gettext("Boundaries and names on this map do not imply official endorsement.")
-    return Chart("countries", title, drawn, table, note, extra={"metric": metric, "csv": categories_csv(rows)})
+    extra: dict[str, Any] = {"metric": metric} if svg else {"metric": metric, "csv": categories_csv(rows)}
+    return Chart("countries", title, drawn, table, note, extra=extra)
 
 
 def usd_compact_number(value: Any) -> str:

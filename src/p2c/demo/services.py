@@ -29,7 +29,12 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from p2c.content.models import Event
-from p2c.core.services import database_statistics_refresh, platform_demo_data_clear, platform_demo_data_mark
+from p2c.core.services import (
+    database_statistics_refresh,
+    database_visibility_refresh,
+    platform_demo_data_clear,
+    platform_demo_data_mark,
+)
 from p2c.demo import vocabulary as v
 from p2c.demo.generator import CountryInfo, DemoGenerator, EventInfo, Lookups, entity_count_for
 from p2c.demo.names import DEMO_SLUG_PREFIX
@@ -132,7 +137,8 @@ def demo_data_load(
 
     facet_index_optimize()
     database_statistics_refresh()
-    platform_demo_data_mark(description=demo_description())
+    platform_demo_data_mark(description=demo_description())  # and the dashboard's rows of the new pledges
+    database_visibility_refresh()
     return DemoLoadResult(
         entities=len(entity_ids),
         events=len(lookups.events),

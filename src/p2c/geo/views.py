@@ -8,9 +8,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from p2c.geo.models import Region
+from p2c.geo.reach import country_reach
 from p2c.geo.selectors import GROUPINGS, country_directory, country_for_page, regions_of_kind
 from p2c.pledges.links import REGION_PARAMETER, breakdown_rows, explorer_url, total_row
-from p2c.pledges.selectors import country_reach, pledges_naming_country, published_pledge_counts_by_country
+from p2c.pledges.selectors import pledges_naming_country, published_pledge_counts_by_country
 from p2c.reporting.pages import accountability_summary
 
 LATEST_CARDS = 6

@@ -12,8 +12,9 @@ from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 
 from p2c.entities.models import Entity
-from p2c.geo.models import Country, Region
-from p2c.pledges.models import FocusArea, Pillar, Pledge, PledgePartner, PledgeType
+from p2c.geo.models import Country
+from p2c.pledges.facets import pledge_relations_attach
+from p2c.pledges.models import FocusArea, Pledge, PledgePartner
 
 T = TypeVar("T")
 
@@ -77,24 +78,23 @@ def published_pledge(reference: str) -> Pledge | None:
 
     References are stored in capitals (``P2C-2026-0042``), so the lookup is an exact match on the
     unique index rather than a case-insensitive scan. Any other state gives ``None``.
+    The taxonomy, regions and countries it names are read in one statement and resolved against
+    reference data each process keeps (``p2c.pledges.facets.pledge_relations_attach``): four
+    queries in all, whatever the pledge holds.
     """
-    return (
+    pledge = (
         published_pledges()
         .filter(reference=reference.upper())
         .select_related("lead_entity__entity_type", "lead_entity__home_country", "event")
         .prefetch_related(
             Prefetch("partnerships", queryset=PledgePartner.objects.select_related("entity").order_by("role", "id")),
-            "focus_areas",
-            Prefetch("pillars", queryset=Pillar.objects.select_related("focus_area")),
-            "pledge_types",
-            "sdgs",
-            "target_groups",
-            Prefetch("regions", queryset=Region.objects.order_by("kind", "name")),
-            Prefetch("countries", queryset=Country.objects.order_by("name")),
             "targets",
         )
         .first()
     )
+    if pledge is not None:
+        pledge_relations_attach(pledge)
+    return pledge
 
 
 @dataclass(frozen=True)
@@ -145,17 +145,6 @@ def focus_area_breakdown(pledges: QuerySet[Pledge]) -> list[BreakdownRow]:
     found = _through_breakdown(Pledge.focus_areas.through, "focusarea_id", pledges)
     return [
         BreakdownRow(area.code, area.name, *found.get(area.pk, (0, Decimal(0)))) for area in FocusArea.objects.all()
-    ]
-
-
-def pledge_type_breakdown(pledges: QuerySet[Pledge]) -> list[BreakdownRow]:
-    """Every pledge type, with how many of ``pledges`` are of that type and their estimated USD (two queries).
-
-    A pledge of two types counts in both rows.
-    """
-    found = _through_breakdown(Pledge.pledge_types.through, "pledgetype_id", pledges)
-    return [
-        BreakdownRow(kind.code, kind.name, *found.get(kind.pk, (0, Decimal(0)))) for kind in PledgeType.objects.all()
     ]
 
 
@@ -245,36 +234,6 @@ def worldwide_totals() -> Totals:
     return _shared("p2c:pledges:worldwide-totals:v1", lambda: pledge_totals(global_pledges()))
 
 
-def region_breakdown(pledges: QuerySet[Pledge], region_ids: list[int]) -> dict[int, Totals]:
-    """``{region id: totals}`` of ``pledges`` naming each of ``region_ids`` (a pledge may name several)."""
-    found = _through_breakdown(Pledge.regions.through, "region_id", pledges, region_id__in=region_ids)
-    return {region_id: Totals(*found.get(region_id, (0, Decimal(0)))) for region_id in region_ids}
-
-
-@dataclass(frozen=True)
-class EntityCount:
-    """An entity and how many of a set of pledges it leads, with their estimated USD."""
-
-    name: str
-    slug: str
-    pledges: int
-    usd: Decimal
-
-
-def top_lead_entities(pledges: QuerySet[Pledge], *, limit: int) -> list[EntityCount]:
-    """The entities leading most of ``pledges``, most first (one query)."""
-    rows = (
-        pledges.order_by()
-        .values("lead_entity_id", "lead_entity__name", "lead_entity__slug")
-        .annotate(pledges_n=Count("id"), usd=Sum("usd_estimate"))
-        .order_by("-pledges_n", "lead_entity__name")[:limit]
-    )
-    return [
-        EntityCount(row["lead_entity__name"], row["lead_entity__slug"], row["pledges_n"], row["usd"] or Decimal(0))
-        for row in rows
-    ]
-
-
 def published_pledge_counts_by_country() -> dict[str, int]:
     """``{iso2: number of published pledges naming the country}`` for every named country (cached a minute)."""
     return _shared("p2c:pledges:counts-by-country:v1", _published_pledge_counts_by_country)
@@ -288,47 +247,6 @@ def _published_pledge_counts_by_country() -> dict[str, int]:
         .order_by()
     )
     return {row["country_id"]: row["pledges_n"] for row in rows}
-
-
-@dataclass(frozen=True)
-class CountryReach:
-    """Who pledges to help a country, in what and how much: published pledges only.
-
-    ``named`` pledges name the country among their beneficiary countries; ``through_regions``
-    are regional pledges naming a region the country belongs to (and not the country itself);
-    ``worldwide`` are global pledges. Each total counts each pledge once.
-    """
-
-    named: Totals
-    by_focus_area: list[BreakdownRow]
-    by_pledge_type: list[BreakdownRow]
-    top_entities: list[EntityCount]
-    latest: list[Pledge]
-    through_regions: Totals
-    by_region: list[tuple[Region, Totals]]
-    worldwide: Totals
-
-
-def country_reach(country: Country, *, cards: int, entities: int) -> CountryReach:
-    """Everything the country page counts, aggregated in the database (a fixed number of queries, whatever the data)."""
-    named = pledges_naming_country(country)
-    regional = pledges_reaching_country_through_regions(country)
-    regions = [
-        region
-        for region in (country.m49_region, country.m49_subregion, country.m49_intermediate_region, country.itu_region)
-        if region is not None
-    ]
-    by_region = region_breakdown(regional, [region.pk for region in regions])
-    return CountryReach(
-        named=pledge_totals(named),
-        by_focus_area=focus_area_breakdown(named),
-        by_pledge_type=pledge_type_breakdown(named),
-        top_entities=top_lead_entities(named, limit=entities),
-        latest=latest_cards(named, limit=cards),
-        through_regions=pledge_totals(regional),
-        by_region=[(region, by_region[region.pk]) for region in regions],
-        worldwide=worldwide_totals(),
-    )
 
 
 def pledges_led_by(entity: Entity) -> QuerySet[Pledge]:
