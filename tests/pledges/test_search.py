@@ -6,16 +6,21 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
+from django.db.models import Count, Sum
 
 from p2c.demo.services import demo_data_load
+from p2c.pledges.filters import pledge_filter, pledge_results_page
 from p2c.pledges.models import Pledge, PledgePartner
 from p2c.pledges.search import (
     pledge_entity_names,
     pledge_search,
     pledge_search_relevance,
     search_index_ensure,
+    search_index_install,
     search_index_missing,
+    search_index_reinstall,
     search_terms,
 )
 from p2c.pledges.selectors import published_pledges
@@ -217,3 +222,95 @@ def test_demo_data_is_searchable_by_its_entities() -> None:
     pledge = next(p for p in sample if p.state == PUBLISHED)
     words = " ".join(pledge.lead_entity.name.split()[:2])
     assert pledge in pledge_search(published_pledges(), f"{words} {pledge.title.split()[0]}")
+
+
+def test_counts_sums_and_pages_of_a_search_equal_a_plain_query() -> None:
+    """The explorer's search path (SQLite: through the covering index; PostgreSQL: stripped vectors)
+    gives the pledges, count, sum and order that a plain query over the pledge rows gives."""
+    day = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
+    expected_headline: list[int] = []  # "lagoon" in the title: first, newest first
+    expected_rest: list[int] = []  # "lagoon" in the description only: after them, newest first
+    for n in range(26):
+        at = day + dt.timedelta(days=n * 7 % 26)  # publication order differs from creation order
+        if n % 3 == 0:
+            pledge = make(f"Lagoon connectivity {n}", published_at=at, usd_estimate=1000 * n or None)
+            expected_headline.append(pledge.pk)
+        elif n % 3 == 1:
+            pledge = make(f"Island clinics {n}", description="Along the lagoon shore", published_at=at)
+            expected_rest.append(pledge.pk)
+        else:
+            make(f"Mountain towers {n}", published_at=at)
+    draft = PledgeFactory(title="Lagoon draft")
+    withdrawn = PledgeFactory(state=Pledge.State.WITHDRAWN, title="Lagoon withdrawn", published_at=day)
+    # Edits after indexing: a pledge gains the word in its title, another loses it from its description.
+    gained = make("Harbour fibre", published_at=day - dt.timedelta(days=1), usd_estimate=777)
+    gained.title = "Harbour and lagoon fibre"
+    gained.save()
+    expected_headline.append(gained.pk)
+    lost = Pledge.objects.get(pk=expected_rest.pop())
+    lost.description = "Along the coast"
+    lost.save()
+    cache.clear()  # these saves bypass the services, which would bump the data version
+
+    assert {draft, withdrawn} <= set(pledge_search(Pledge.objects.all(), "lagoon"))  # indexed, never shown
+    if connection.vendor == "sqlite":
+        assert "INDEXED BY" in str(pledge_search(published_pledges(), "lagoon").query)
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pledges_pledge_search "
+                "WHERE document <> strip(document) OR headline <> strip(headline)"
+            )
+            assert cursor.fetchone()[0] == 0
+
+    reference = published_pledges().filter(pk__in=expected_headline + expected_rest)
+    plain = reference.order_by().aggregate(count=Count("id"), usd=Sum("usd_estimate"), valued=Count("usd_estimate"))
+    newest = ["-published_at", "-id"]
+    order = [
+        *published_pledges().filter(pk__in=expected_headline).order_by(*newest).values_list("id", flat=True),
+        *published_pledges().filter(pk__in=expected_rest).order_by(*newest).values_list("id", flat=True),
+    ]
+    for per_page in (5, 7, 30):
+        result = pledge_filter({"q": ["lagoon"]})
+        pages = [pledge_results_page(result, str(n), per_page=per_page) for n in range(1, 7)]
+        totals = pages[0].totals
+        assert (totals.count, totals.usd, totals.valued) == (plain["count"], plain["usd"], plain["valued"])
+        shown = [p.pk for n, page in enumerate(pages, 1) if page.number == n for p in page.pledges]
+        assert shown == order
+        assert result.queryset.count() == len(order)
+
+
+def _index_rows() -> list[tuple[Any, ...]]:
+    """What the index holds: PostgreSQL's stored vectors; SQLite's hits for each word used below."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT pledge_id, document::text, headline::text FROM pledges_pledge_search ORDER BY 1")
+            return cursor.fetchall()
+    words = ("lagoon", "fibre", "kijiji", "schools")
+    return [(word, sorted(pledge_search(Pledge.objects.all(), word).values_list("id", flat=True))) for word in words]
+
+
+def test_installing_or_reinstalling_the_index_writes_what_the_triggers_write() -> None:
+    """A fresh database, the migration that rewrites the index and ``search_index_ensure`` agree."""
+    make("Lagoon fibre", description="Connect rural schools", lead_entity=EntityFactory(name="Kijiji Telecom"))
+    edited = PledgeFactory(title="Harbour fibre")
+    edited.title = "Lagoon harbour"
+    edited.save()
+    written = _index_rows()
+    search_index_reinstall(connection)  # migration 0010
+    assert _index_rows() == written
+    search_index_install(connection)  # what search_index_ensure runs
+    assert _index_rows() == written
+    assert search_index_missing(connection) == []
+
+
+def test_the_covering_index_is_put_back_alone_after_a_migration_dropped_it() -> None:
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite only: PostgreSQL needs no covering index for searches")
+    make("Connect rural schools")
+    with connection.cursor() as cursor:
+        cursor.execute("DROP INDEX pledges_pledge_search_cover_idx")
+    assert search_index_missing(connection) == ["pledges_pledge_search_cover_idx"]
+    search_index_ensure(using="default")
+    assert search_index_missing(connection) == []
+    assert found("rural") == {"Connect rural schools"}

@@ -46,7 +46,13 @@ from p2c.entities.selectors import public_entities
 from p2c.geo.models import Country, Region
 from p2c.pledges import facets as fx
 from p2c.pledges.models import SDG, FocusArea, Pillar, Pledge, PledgePartner, PledgeType, TargetGroup
-from p2c.pledges.search import pledge_search, pledge_search_headline, pledge_search_relevance, search_terms
+from p2c.pledges.search import (
+    pledge_search,
+    pledge_search_headline,
+    pledge_search_narrow,
+    pledge_search_relevance,
+    search_terms,
+)
 from p2c.pledges.selectors import published_pledges, with_card_relations
 
 PER_PAGE = 20
@@ -824,7 +830,9 @@ def _page_ids(result: FilterResult, offset: int, limit: int) -> list[int]:
         return list(result.queryset.values_list("id", flat=True)[offset : offset + limit])
     newest = _ordering("newest", "")
     # The headline columns are searched too, so a headline match is a hit: no need to ask for both.
-    first = (result.unsearched if result.unsearched is not None else result.queryset).filter(headline)
+    first = pledge_search_narrow(
+        (result.unsearched if result.unsearched is not None else result.queryset).filter(headline)
+    )
     ids = list(first.order_by(*newest).values_list("id", flat=True)[offset : offset + limit])
     if len(ids) == limit:
         return ids
