@@ -35,6 +35,7 @@ from django.db import connection
 
 from p2c.entities.models import Entity
 from p2c.geo.models import Country, Region
+from p2c.pledges.facets import relation_table
 from p2c.pledges.models import FocusArea, Pledge, PledgeType
 from p2c.pledges.selectors import BreakdownRow, Totals, with_card_relations, worldwide_totals
 
@@ -124,15 +125,6 @@ def _usd(value: Any) -> Decimal:
     return _SQLITE_SUM.create_decimal_from_float(value)
 
 
-def _through(name: str) -> tuple[str, str]:
-    """The quoted table of ``Pledge.<name>``'s relation and the quoted column of its other side."""
-    field = Pledge._meta.get_field(name)
-    through = field.remote_field.through  # type: ignore[union-attr]
-    other = through._meta.get_field(field.m2m_reverse_field_name())  # type: ignore[union-attr]
-    quote = connection.ops.quote_name
-    return quote(through._meta.db_table), quote(other.column)
-
-
 def _reach_statement(country: Country, region_ids: list[int], cards: int, entities: int) -> tuple[str, list[Any]]:
     """The statement behind ``country_reach`` and its parameters.
 
@@ -143,10 +135,10 @@ def _reach_statement(country: Country, region_ids: list[int], cards: int, entiti
     """
     quote = connection.ops.quote_name
     pledge, entity = quote(Pledge._meta.db_table), quote(Entity._meta.db_table)
-    countries, country_column = _through("countries")
-    regions, region_column = _through("regions")
-    areas, area_column = _through("focus_areas")
-    types, type_column = _through("pledge_types")
+    countries, country_column = (quote(name) for name in relation_table("countries"))
+    regions, region_column = (quote(name) for name in relation_table("regions"))
+    areas, area_column = (quote(name) for name in relation_table("focus_areas"))
+    types, type_column = (quote(name) for name in relation_table("pledge_types"))
 
     def total(column: str) -> str:
         # What Django's ``Sum`` writes: SQLite sums decimals as floats unless told otherwise.

@@ -205,8 +205,8 @@ def facet_tokens(
     return sorted(tokens)
 
 
-def _through(name: str) -> tuple[str, str]:
-    """The table of ``Pledge.<name>``'s through model and the column of its other side."""
+def relation_table(name: str) -> tuple[str, str]:
+    """The table of ``Pledge.<name>``'s through model and the column of its other side (unquoted)."""
     field = Pledge._meta.get_field(name)
     through = field.remote_field.through  # type: ignore[union-attr]
     other = through._meta.get_field(field.m2m_reverse_field_name())  # type: ignore[union-attr]
@@ -222,7 +222,7 @@ def _relations_sql(count: int, kinds: tuple[str, ...] = (*M2M_KINDS, "partners")
         if name == "partners":
             table, column = "pledges_pledgepartner", "entity_id"
         else:
-            table, column = _through(name)
+            table, column = relation_table(name)
         parts.append(
             f"SELECT pledge_id, '{name}', CAST({quote(column)} AS TEXT) FROM {quote(table)} "  # noqa: S608 - model names
             f"WHERE pledge_id IN ({marks})"
