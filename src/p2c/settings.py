@@ -295,6 +295,10 @@ P2C_MAX_PLEDGE_USD = 1_000_000_000_000
 # Milestones are recorded when published pledges first cross every multiple of these steps (0: never).
 P2C_MILESTONE_PLEDGES_STEP = env_int("P2C_MILESTONE_PLEDGES_STEP", 100)
 P2C_MILESTONE_USD_STEP = env_int("P2C_MILESTONE_USD_STEP", 10_000_000_000)
+# The dashboard (docs/dashboard.md): after every change, the background task renders again the filtered
+# pages most recently asked for (at most this many, asked for within this many days).
+P2C_DASHBOARD_WARM_STATES = env_int("P2C_DASHBOARD_WARM_STATES", 20)
+P2C_DASHBOARD_WARM_DAYS = env_int("P2C_DASHBOARD_WARM_DAYS", 7)
 # The API (docs/api.md): requests a minute each token may make (fixed one-minute windows, in the cache).
 P2C_API_RATE_READS_PER_MINUTE = env_int("P2C_API_RATE_READS_PER_MINUTE", 600)
 P2C_API_RATE_WRITES_PER_MINUTE = env_int("P2C_API_RATE_WRITES_PER_MINUTE", 60)

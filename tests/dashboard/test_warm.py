@@ -17,12 +17,13 @@ from django.core.cache import cache
 from django.db import transaction
 from django.http import QueryDict
 from django.test import Client
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from p2c.dashboard import warm
 from p2c.dashboard.aggregates import compute
 from p2c.dashboard.freshness import data_version
-from p2c.dashboard.models import WarmedDashboard
+from p2c.dashboard.models import DashboardDemand, WarmedDashboard
 from p2c.dashboard.page import body_for
 from p2c.geo.models import Country
 from p2c.pledges.filters import pledge_filter
@@ -34,11 +35,12 @@ from tests.factories import PledgeFactory
 from tests.pledges.test_transitions import complete_pledge, rui
 
 PUBLISHED = Pledge.State.PUBLISHED
+EAST_AFRICA = "country=UG&country=KE"
 LANGUAGES = {code for code, _name in django_settings.LANGUAGES}
 
 
-def shown(client: Client, figure: str) -> int:
-    html = client.get("/dashboard/").content.decode()
+def shown(client: Client, figure: str, query: str = "") -> int:
+    html = client.get(f"/dashboard/?{query}").content.decode()
     match = re.search(rf'data-figure="{figure}">(?:<span class="figure-number">)?([\d,]+)', html)
     assert match, figure
     return int(match.group(1).replace(",", ""))
@@ -55,6 +57,7 @@ def test_the_task_worker_warms_the_page_after_a_publication_for_every_web_proces
     kijiji_telecom, amina = kijiji()
     reviewer = rui()
     PledgeFactory(state=PUBLISHED, countries=[Country.objects.get(iso2="FR")])
+    assert shown(client, "pledges", EAST_AFRICA) == 0  # a visitor asks for a filtered page: it is noted
     pledge = complete_pledge(kijiji_telecom, countries=[Country.objects.get(iso2="UG")])
     pledge = pledge_submit(pledge=pledge, acting_user=amina, expected_version=pledge.version)
     pledge = pledge_publish(pledge=pledge, acting_user=reviewer, expected_version=pledge.version)
@@ -71,9 +74,19 @@ def test_the_task_worker_warms_the_page_after_a_publication_for_every_web_proces
     cache.clear()
     with django_assert_max_num_queries(3):  # the data version, the page the worker rendered, the demo banner
         assert shown(client, "pledges") == 2
-    stored = WarmedDashboard.objects.get(version=version, language="en")
+    stored = WarmedDashboard.objects.get(version=version, language="en", state="")
     cache.clear()
     assert zlib.decompress(bytes(stored.content)).decode() == body_for(QueryDict(""), version)[1]
+    # The filtered page asked for before the publication was rendered again for this version, in
+    # English only (the language it was asked in), and shows the new pledge.
+    filtered = WarmedDashboard.objects.exclude(state="").get(version=version)
+    assert filtered.language == "en"
+    cache.clear()
+    with django_assert_max_num_queries(6):  # + noting the request (a savepoint, an upsert, its release)
+        assert shown(client, "pledges", EAST_AFRICA) == 1
+    cache.clear()
+    computed = body_for(QueryDict(EAST_AFRICA), version)[1]
+    assert zlib.decompress(bytes(filtered.content)).decode() == computed
 
     # Before the worker runs again, the next request computes the figures itself: correctness first.
     pledge_withdraw(pledge=pledge, acting_user=amina, expected_version=pledge.version, reason="Cancelled.")
@@ -148,3 +161,72 @@ def test_each_language_links_to_its_own_explorer() -> None:
         assert page is not None
         links = set(re.findall(r'href="(/(?:[a-z-]+/)?pledges/)[?"]', zlib.decompress(page[1]).decode()))
         assert links == {f"{prefix}/pledges/"}, language
+
+
+def ask(client: Client, query: str, language: str = "en") -> None:
+    prefix = "" if language == "en" else f"/{language}"
+    assert client.get(f"{prefix}/dashboard/?{query}").status_code == 200
+
+
+@pytest.mark.django_db
+def test_only_well_formed_recent_requests_are_rendered_again(settings: Any, client: Client) -> None:
+    settings.P2C_DASHBOARD_WARM_STATES = 10
+    PledgeFactory(state=PUBLISHED, countries=[Country.objects.get(iso2="KE")], focus_areas=["access"])
+    ask(client, "focus_area=adoption")
+    long_ago = timezone.now() - dt.timedelta(days=settings.P2C_DASHBOARD_WARM_DAYS, minutes=1)
+    DashboardDemand.objects.filter(query="focus_area=adoption").update(requested_at=long_ago)
+    for query in ("focus_area=access", "country=KE", "focus_area=nonsense"):
+        ask(client, query)
+    ask(client, "country=KE", "fr")  # the same filters in French: a page of its own
+    ask(client, "country=KE")  # asked again: still one request noted
+    assert DashboardDemand.objects.count() == 5
+
+    PledgeFactory(state=PUBLISHED, countries=[Country.objects.get(iso2="NP")], focus_areas=["access"])
+    assert warm.dashboard_warm()
+    warmed = WarmedDashboard.objects.filter(version=data_version()).exclude(state="")
+    assert sorted((w.language, _query(w.state, w.language)) for w in warmed) == [
+        ("en", "country=KE"),
+        ("en", "focus_area=access"),
+        ("fr", "country=KE"),
+    ]
+    # The old request and the filters that do not parse are forgotten.
+    assert sorted(DashboardDemand.objects.values_list("query", flat=True)) == [
+        "country=KE",
+        "country=KE",
+        "focus_area=access",
+    ]
+    assert not warm.dashboard_warm()  # done already for this version
+
+
+@pytest.mark.django_db
+def test_at_most_the_configured_number_of_pages_are_rendered_the_most_recent_first(
+    settings: Any, client: Client
+) -> None:
+    settings.P2C_DASHBOARD_WARM_STATES = 2
+    PledgeFactory(state=PUBLISHED, countries=[Country.objects.get(iso2="KE")], focus_areas=["access"])
+    for query in ("focus_area=access", "country=KE", "grouping=ldc"):
+        ask(client, query)
+    PledgeFactory(state=PUBLISHED, countries=[Country.objects.get(iso2="NP")], focus_areas=["access"])
+    assert warm.dashboard_warm()
+    warmed = WarmedDashboard.objects.filter(version=data_version()).exclude(state="")
+    assert sorted(_query(w.state, w.language) for w in warmed) == ["country=KE", "grouping=ldc"]
+
+
+@pytest.mark.django_db
+def test_a_warmed_filtered_page_counts_only_published_pledges_and_is_not_served_another_day(client: Client) -> None:
+    PledgeFactory(state=PUBLISHED, countries=[Country.objects.get(iso2="KE")])
+    ask(client, "country=KE")
+    PledgeFactory(state=Pledge.State.DRAFT, countries=[Country.objects.get(iso2="KE")])
+    PledgeFactory(state=Pledge.State.SUBMITTED, countries=[Country.objects.get(iso2="KE")])
+    PledgeFactory(state=PUBLISHED, countries=[Country.objects.get(iso2="KE")])
+    assert warm.dashboard_warm()
+    cache.clear()
+    assert shown(client, "pledges", "country=KE") == 2
+    WarmedDashboard.objects.exclude(state="").update(day=dt.date(2020, 1, 1), content=zlib.compress(b"stale"))
+    cache.clear()
+    html = client.get("/dashboard/?country=KE").content.decode()
+    assert "stale" not in html and 'data-figure="pledges"' in html
+
+
+def _query(state: str, language: str) -> str:
+    return DashboardDemand.objects.get(state=state, language=language).query

@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from p2c.dashboard.models import DataVersion, PledgeFigure, WarmedDashboard
+from p2c.dashboard.models import DashboardDemand, DataVersion, PledgeFigure, WarmedDashboard
 
 
 class _Kept(admin.ModelAdmin[Any]):
@@ -49,9 +49,18 @@ class PledgeFigureAdmin(_ReadOnly):
 
 @admin.register(WarmedDashboard)
 class WarmedDashboardAdmin(_ReadOnly):
-    """The unfiltered dashboard computed in the background for the latest data version."""
+    """The dashboard pages computed in the background for the latest data version."""
 
-    list_display = ["version", "language", "day", "computed_at"]
+    list_display = ["version", "language", "state", "day", "computed_at"]
     search_fields = ["version"]
     list_filter = ["language", "day"]
     exclude = ["content"]
+
+
+@admin.register(DashboardDemand)
+class DashboardDemandAdmin(_ReadOnly):
+    """The filtered dashboards visitors asked for lately, which the background task renders again after a change."""
+
+    list_display = ["query", "language", "requested_at"]
+    search_fields = ["query"]
+    list_filter = ["language"]

@@ -64,19 +64,22 @@ class PledgeFigure(models.Model):
 
 
 class WarmedDashboard(models.Model):
-    """The unfiltered dashboard, computed in the background for one data version (``p2c.dashboard.warm``).
+    """The dashboard, computed in the background for one data version (``p2c.dashboard.warm``).
 
     When the data version changes, a task computes the unfiltered figures and renders the page in
-    every language, so that no visitor waits for them. They are kept here, in the database, so
-    that every web process finds them whatever the cache (one in-memory cache per process on the
-    embedded default): one row of figures (``language`` empty: the aggregates as JSON) and one
-    row per language (the rendered body, zlib-compressed; it holds the overdue figures of
-    ``day``). Only the rows of the latest version warmed are kept.
+    every language, then renders again the filtered pages visitors asked for lately
+    (``DashboardDemand``), so that no visitor waits for them. They are kept here, in the database,
+    so that every web process finds them whatever the cache (one in-memory cache per process on
+    the embedded default): one row of unfiltered figures (``language`` and ``state`` empty: the
+    aggregates as JSON) and one row per page (the rendered body, zlib-compressed; it holds the
+    overdue figures of ``day``), unfiltered (``state`` empty) or for the filters whose digest is
+    ``state``. Only the rows of the latest version warmed are kept.
     """
 
     version = models.CharField(_("data version"), max_length=64)
     language = models.CharField(_("language"), max_length=16, blank=True)
     prefix = models.CharField(_("URL prefix"), max_length=200, blank=True)
+    state = models.CharField(_("filters (digest)"), max_length=64, blank=True)
     day = models.DateField(_("day"))
     description = models.TextField(_("description"), blank=True)
     content = models.BinaryField(_("content"))
@@ -86,8 +89,34 @@ class WarmedDashboard(models.Model):
         verbose_name = _("warmed dashboard")
         verbose_name_plural = _("warmed dashboards")
         constraints = [
-            models.UniqueConstraint(fields=["version", "language", "prefix"], name="dashboard_warmed_once"),
+            models.UniqueConstraint(fields=["version", "language", "prefix", "state"], name="dashboard_warmed_once"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.version} {self.language or 'figures'}"
+        return f"{self.version} {self.language or 'figures'} {self.state}".rstrip()
+
+
+class DashboardDemand(models.Model):
+    """A filtered dashboard a visitor asked for lately: the background task renders it again after a change.
+
+    Recorded when a request for a filtered page (well-formed filters) misses the cache; ``state``
+    is the digest of its filters and URL prefix (as in the page's cache key) and ``query`` the
+    filters themselves, as a query string. After every change of the data version, the task of
+    ``p2c.dashboard.warm`` renders anew, in the language asked for, the most recently requested of
+    them (``P2C_DASHBOARD_WARM_STATES``, within ``P2C_DASHBOARD_WARM_DAYS``), so that the first
+    request after a publication finds its page ready. Older rows are deleted by the same task.
+    """
+
+    state = models.CharField(_("filters (digest)"), max_length=64)
+    language = models.CharField(_("language"), max_length=16)
+    prefix = models.CharField(_("URL prefix"), max_length=200, blank=True)
+    query = models.TextField(_("filters (query string)"))
+    requested_at = models.DateTimeField(_("last requested at"), db_index=True)
+
+    class Meta:
+        verbose_name = _("dashboard asked for")
+        verbose_name_plural = _("dashboards asked for")
+        constraints = [models.UniqueConstraint(fields=["state", "language"], name="dashboard_demand_once")]
+
+    def __str__(self) -> str:
+        return f"{self.query} ({self.language})"

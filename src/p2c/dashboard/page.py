@@ -893,12 +893,25 @@ PAGE_CACHE_PREFIX = "p2c:dashboard:page:v1"
 PAGE_PARAMS = (*FILTER_PARAMS, "map")  # what the body depends on; "sort" and "page" do not matter here
 
 
+def _page_params(params: QueryDict) -> list[tuple[str, list[str]]]:
+    return [(name, params.getlist(name)[: MAX_VALUES * 2]) for name in sorted(PAGE_PARAMS) if name in params]
+
+
+def page_state(params: QueryDict) -> str:
+    """The digest of what the body depends on in these GET parameters (as given: errors and typed
+    values show) and of the URL prefix."""
+    return hashlib.sha256(repr([_page_params(params), get_script_prefix()]).encode()).hexdigest()[:32]
+
+
+def page_query(params: QueryDict) -> str:
+    """The parameters the body depends on, as a query string: ``QueryDict(page_query(p))`` has the
+    ``page_state`` of ``p``."""
+    return urlencode([(name, value) for name, values in _page_params(params) for value in values])
+
+
 def page_cache_key(params: QueryDict, version: str, language: str) -> str:
-    """The cache key of the body for these GET parameters (as given: errors and typed values show),
-    language, URL prefix and data version."""
-    state = [(name, params.getlist(name)[: MAX_VALUES * 2]) for name in sorted(PAGE_PARAMS) if name in params]
-    digest = hashlib.sha256(repr([state, get_script_prefix()]).encode()).hexdigest()[:32]
-    return f"{PAGE_CACHE_PREFIX}:{version}:{language}:{digest}"
+    """The cache key of the body for these GET parameters, language, URL prefix and data version."""
+    return f"{PAGE_CACHE_PREFIX}:{version}:{language}:{page_state(params)}"
 
 
 def unfiltered(params: QueryDict) -> bool:
@@ -921,21 +934,27 @@ def dashboard_body(request: HttpRequest) -> tuple[str, SafeString]:
     """The page's description and body (HTML) for ``request.GET``, from the cache when the data,
     the filters and the language are the same as when it was rendered.
 
-    On a hit this costs one query (the data version) and a decompression; unfiltered, a miss reads
-    the page the background task rendered for this version (``p2c.dashboard.warm``: one more
-    query); otherwise it filters, reads or computes the aggregates
-    (:func:`p2c.dashboard.aggregates.dashboard_aggregates`) and renders. The body is kept
-    compressed (about a fifth of its size).
+    On a hit this costs one query (the data version) and a decompression. A miss reads the page
+    the background task rendered for this version (``p2c.dashboard.warm``: one more query), if it
+    has: the unfiltered page always, a filtered one if visitors asked for it lately (a filtered
+    miss records that it was asked for: one more statement). Otherwise it filters, reads or
+    computes the aggregates (:func:`p2c.dashboard.aggregates.dashboard_aggregates`) and renders.
+    The body is kept compressed (about a fifth of its size).
     """
+    from p2c.dashboard import warm
+
     version = data_version()
     language = get_language() or ""
-    key = page_cache_key(request.GET, version, language)
+    state = page_state(request.GET)
+    key = f"{PAGE_CACHE_PREFIX}:{version}:{language}:{state}"
     found: tuple[str, bytes] | None = cache.get(key)
     figures: agg.Aggregates | None = None
-    if found is None and unfiltered(request.GET):
-        from p2c.dashboard.warm import warmed
-
-        found, figures = warmed(version, language)
+    if found is None:
+        if unfiltered(request.GET):
+            found, figures = warm.warmed(version, language)
+        else:
+            warm.demand_record(state, language, page_query(request.GET))
+            found = warm.warmed_page(version, language, state)
         if found is not None:
             cache.set(key, found, agg.CACHE_SECONDS)
     if found is not None:
@@ -946,12 +965,15 @@ def dashboard_body(request: HttpRequest) -> tuple[str, SafeString]:
     return description, mark_safe(html)  # noqa: S308 - the template escaped everything
 
 
-def body_for(params: QueryDict, version: str, figures: agg.Aggregates | None = None) -> tuple[str, str]:
+def body_for(
+    params: QueryDict, version: str, figures: agg.Aggregates | None = None, result: FilterResult | None = None
+) -> tuple[str, str]:
     """The description and the body (HTML) of the page for these GET parameters, in the active language.
 
-    ``figures``: the unfiltered aggregates of ``version``, if the caller has them (from the background task).
+    ``figures``: the unfiltered aggregates of ``version``, if the caller has them (from the background
+    task); ``result``: ``pledge_filter(params)``, if the caller has it.
     """
-    result = pledge_filter(params)
+    result = result if result is not None else pledge_filter(params)
     if figures is not None and not agg.filter_state(result):
         cache.set(agg.cache_key(result, version), figures, agg.CACHE_SECONDS)
         aggregates = figures

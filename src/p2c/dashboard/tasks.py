@@ -7,7 +7,7 @@ from django_tasks import task
 
 @task()
 def dashboard_warm() -> bool:
-    """Compute the unfiltered dashboard of the current data version, so that no visitor waits for it."""
+    """Compute the dashboard of the current data version (unfiltered and as filtered lately): no visitor waits."""
     from p2c.dashboard.warm import dashboard_warm as warm
 
     return warm()

@@ -1,15 +1,19 @@
-"""The unfiltered dashboard, computed in the background whenever the data version changes.
+"""The dashboard, computed in the background whenever the data version changes.
 
 Every change to what the dashboard counts bumps the data version (``p2c.dashboard.freshness``),
 and with it, once its transaction has committed, enqueues :func:`p2c.dashboard.tasks.dashboard_warm`
 (once per transaction). The task calls :func:`dashboard_warm`: it computes the unfiltered figures
 and renders the page in every language, puts them in the cache and keeps them in the database
-(``WarmedDashboard``), where every web process finds them whatever the cache backend. A request
-for the unfiltered page or its figures that misses the cache reads them from there (one query);
-before the task has run, the request computes them itself, as before: correctness first.
+(``WarmedDashboard``), where every web process finds them whatever the cache backend. It then
+renders again, for the new version, the filtered pages visitors asked for most recently
+(``DashboardDemand``, recorded by :func:`demand_record` when a filtered request misses the cache;
+at most ``P2C_DASHBOARD_WARM_STATES`` of them, asked for within ``P2C_DASHBOARD_WARM_DAYS``), each
+in the language it was asked for. A request that misses the cache reads the page from there (one
+query); before the task has run, or for filters nobody asked for lately, the request computes the
+page itself, as before: correctness first.
 
 Several changes in a row enqueue several tasks; each reads the version when it runs, so the
-first computes the latest figures and the others find them done. Figures computed while the
+first computes the latest figures and the others find them done. Pages rendered while the
 version changed again are not kept (a newer task is on its way).
 """
 
@@ -17,20 +21,25 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.http import QueryDict
-from django.urls import get_script_prefix
+from django.urls import get_script_prefix, set_script_prefix
 from django.utils import timezone, translation
 
 from p2c.dashboard import aggregates as agg
-from p2c.dashboard.models import WarmedDashboard
+from p2c.dashboard.models import DashboardDemand, WarmedDashboard
 
 FIGURES = ""  # the ``language`` of the row holding the figures
+UNFILTERED = ""  # the ``state`` of the rows of the unfiltered page and figures
+logger = logging.getLogger(__name__)
 
 
 def schedule_after_commit() -> None:
@@ -48,14 +57,23 @@ def _enqueue() -> None:
 
 
 def dashboard_warm() -> bool:
-    """Compute and keep the unfiltered figures and pages of the current data version; whether it did."""
+    """Compute and keep the unfiltered figures and pages of the current data version, then the
+    filtered pages asked for lately (:func:`demanded_warm`); whether it rendered anything."""
+    from p2c.dashboard.freshness import data_version
+
+    version = data_version()
+    done = WarmedDashboard.objects.filter(version=version, prefix=get_script_prefix(), state=UNFILTERED).exists()
+    if not done and not _unfiltered_warm(version):
+        return False
+    return demanded_warm(version) > 0 or not done
+
+
+def _unfiltered_warm(version: str) -> bool:
+    """The unfiltered figures and page in every language, kept for ``version``; whether they were."""
     from p2c.dashboard.freshness import data_version
     from p2c.dashboard.page import body_for, page_cache_key
     from p2c.pledges.filters import pledge_filter
 
-    version, prefix = data_version(), get_script_prefix()
-    if WarmedDashboard.objects.filter(version=version, prefix=prefix).exists():
-        return False
     nothing = QueryDict("")
     aggregates = agg.dashboard_aggregates(pledge_filter(nothing), version=version)
     pages: dict[str, tuple[str, bytes]] = {}
@@ -66,7 +84,7 @@ def dashboard_warm() -> bool:
             cache.set(page_cache_key(nothing, version, language), pages[language], agg.CACHE_SECONDS)
     if data_version() != version:
         return False
-    now, today = timezone.now(), timezone.localdate()
+    now, today, prefix = timezone.now(), timezone.localdate(), get_script_prefix()
     rows = [WarmedDashboard(language=FIGURES, content=zlib.compress(_dumps(aggregates).encode(), 1))]
     rows += [WarmedDashboard(language=lang, description=d, content=packed) for lang, (d, packed) in pages.items()]
     for row in rows:
@@ -77,13 +95,103 @@ def dashboard_warm() -> bool:
     return True
 
 
+def demanded_warm(version: str) -> int:
+    """Render and keep, for ``version``, the filtered pages asked for most recently; how many it rendered.
+
+    Requests older than ``P2C_DASHBOARD_WARM_DAYS`` are forgotten; of the others, the
+    ``P2C_DASHBOARD_WARM_STATES`` most recent are rendered (those already kept for ``version``
+    are left), each page in a transaction of its own, so that visitors find each as soon as it is
+    ready. Filters that no longer parse cleanly (a focus area deleted since) are forgotten too.
+    It stops as soon as the data version changes: a newer task is on its way.
+    """
+    from p2c.dashboard.freshness import data_version
+    from p2c.dashboard.page import body_for, page_state
+    from p2c.pledges.filters import pledge_filter
+
+    since = timezone.now() - dt.timedelta(days=settings.P2C_DASHBOARD_WARM_DAYS)
+    DashboardDemand.objects.filter(requested_at__lt=since).delete()
+    wanted = list(DashboardDemand.objects.order_by("-requested_at", "-id")[: settings.P2C_DASHBOARD_WARM_STATES])
+    kept = set(WarmedDashboard.objects.filter(version=version).values_list("state", "language", "prefix"))
+    rendered = 0
+    for demand in wanted:
+        if (demand.state, demand.language, demand.prefix) in kept:
+            continue
+        params = QueryDict(demand.query)
+        with _script_prefix(demand.prefix), translation.override(demand.language):
+            result = pledge_filter(params)
+            if result.errors or not result.is_filtered or page_state(params) != demand.state:
+                demand.delete()
+                continue
+            description, html = body_for(params, version, result=result)
+        if data_version() != version:
+            break
+        row = WarmedDashboard(
+            version=version,
+            language=demand.language,
+            prefix=demand.prefix,
+            state=demand.state,
+            day=timezone.localdate(),
+            description=description,
+            content=zlib.compress(html.encode(), 1),
+            computed_at=timezone.now(),
+        )
+        WarmedDashboard.objects.bulk_create([row], ignore_conflicts=True)
+        rendered += 1
+    return rendered
+
+
+@contextmanager
+def _script_prefix(prefix: str) -> Iterator[None]:
+    """Render links under ``prefix`` (the URL prefix the page was asked for under)."""
+    before = get_script_prefix()
+    set_script_prefix(prefix or "/")
+    try:
+        yield
+    finally:
+        set_script_prefix(before)
+
+
+def demand_record(state: str, language: str, query: str) -> None:
+    """Note that a visitor asked for the filtered page ``query`` (digest ``state``) in ``language`` (one statement).
+
+    It only helps later visitors, so a database too busy to take it (SQLite locked for longer than
+    its busy timeout) costs the request nothing: the failure is logged, the page served.
+    """
+    demand = DashboardDemand(
+        state=state, language=language, prefix=get_script_prefix(), query=query, requested_at=timezone.now()
+    )
+    try:
+        with transaction.atomic():
+            DashboardDemand.objects.bulk_create(
+                [demand],
+                update_conflicts=True,
+                unique_fields=["state", "language"],
+                update_fields=["requested_at"],
+            )
+    except OperationalError:
+        logger.warning("Could not note that the dashboard for %r was asked for", query, exc_info=True)
+
+
+def warmed_page(version: str, language: str, state: str) -> tuple[str, bytes] | None:
+    """The filtered page the task rendered for ``version``, ``language`` and filters ``state`` today, as
+    (description, compressed body); ``None`` if it has not (one query)."""
+    found = (
+        WarmedDashboard.objects.filter(
+            version=version, language=language, prefix=get_script_prefix(), state=state, day=timezone.localdate()
+        )
+        .values_list("description", "content")
+        .first()
+    )
+    return (found[0], bytes(found[1])) if found is not None else None
+
+
 def warmed(version: str, language: str) -> tuple[tuple[str, bytes] | None, agg.Aggregates | None]:
     """What the task kept for ``version`` (one query): the unfiltered page in ``language`` as (description,
     compressed body), if it was rendered today, and the unfiltered figures; ``None`` for what it has not."""
     page: tuple[str, bytes] | None = None
     figures: agg.Aggregates | None = None
     rows = WarmedDashboard.objects.filter(
-        version=version, language__in=[FIGURES, language], prefix=get_script_prefix()
+        version=version, language__in=[FIGURES, language], prefix=get_script_prefix(), state=UNFILTERED
     ).values_list("language", "day", "description", "content")
     for found, day, description, content in rows:
         if found == FIGURES:
@@ -96,7 +204,7 @@ def warmed(version: str, language: str) -> tuple[tuple[str, bytes] | None, agg.A
 def warmed_aggregates(version: str) -> agg.Aggregates | None:
     """The unfiltered figures warmed for ``version``, if there are any (one query)."""
     content = (
-        WarmedDashboard.objects.filter(version=version, language=FIGURES, prefix=get_script_prefix())
+        WarmedDashboard.objects.filter(version=version, language=FIGURES, prefix=get_script_prefix(), state=UNFILTERED)
         .values_list("content", flat=True)
         .first()
     )
