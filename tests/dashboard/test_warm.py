@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import sqlite3
+import time
 import zlib
 from dataclasses import replace
 from typing import Any
@@ -14,7 +16,7 @@ from typing import Any
 import pytest
 from django.conf import settings as django_settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.http import QueryDict
 from django.test import Client
 from django.utils import timezone
@@ -230,3 +232,26 @@ def test_a_warmed_filtered_page_counts_only_published_pledges_and_is_not_served_
 
 def _query(state: str, language: str) -> str:
     return DashboardDemand.objects.get(state=state, language=language).query
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's one write lock; PostgreSQL locks rows")
+def test_a_visitor_never_waits_for_the_note_that_a_page_was_asked_for(client: Client, caplog: Any) -> None:
+    PledgeFactory(state=PUBLISHED, countries=[Country.objects.get(iso2="KE")])
+    other = sqlite3.connect(connection.settings_dict["NAME"], isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # a long write elsewhere holds the lock
+    try:
+        started = time.monotonic()
+        assert shown(client, "pledges", "country=KE") == 1
+        assert time.monotonic() - started < 5  # not the connection's busy timeout of 20 s
+    finally:
+        other.rollback()
+        other.close()
+    assert not DashboardDemand.objects.exists()
+    assert "Could not note that the dashboard" in caplog.text
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA busy_timeout")
+        assert cursor.fetchone()[0] == django_settings.DATABASES["default"]["OPTIONS"]["timeout"] * 1000
+    cache.clear()
+    ask(client, "country=KE")  # the lock gone, it is noted again
+    assert DashboardDemand.objects.get().query == "country=KE"

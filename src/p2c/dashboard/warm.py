@@ -154,14 +154,16 @@ def _script_prefix(prefix: str) -> Iterator[None]:
 def demand_record(state: str, language: str, query: str) -> None:
     """Note that a visitor asked for the filtered page ``query`` (digest ``state``) in ``language`` (one statement).
 
-    It only helps later visitors, so a database too busy to take it (SQLite locked for longer than
-    its busy timeout) costs the request nothing: the failure is logged, the page served.
+    It only helps later visitors, so it never makes this one wait: on SQLite, where a long write
+    elsewhere (a bulk import) holds the database's one write lock, it waits at most
+    ``DEMAND_WAIT_MS`` instead of the connection's busy timeout; if it could not be noted, the
+    failure is logged and the page served.
     """
     demand = DashboardDemand(
         state=state, language=language, prefix=get_script_prefix(), query=query, requested_at=timezone.now()
     )
     try:
-        with transaction.atomic():
+        with _brief_wait(), transaction.atomic():
             DashboardDemand.objects.bulk_create(
                 [demand],
                 update_conflicts=True,
@@ -170,6 +172,26 @@ def demand_record(state: str, language: str, query: str) -> None:
             )
     except OperationalError:
         logger.warning("Could not note that the dashboard for %r was asked for", query, exc_info=True)
+
+
+DEMAND_WAIT_MS = 200
+
+
+@contextmanager
+def _brief_wait() -> Iterator[None]:
+    """On SQLite, wait at most ``DEMAND_WAIT_MS`` for the write lock (then the connection's own timeout again)."""
+    connection = transaction.get_connection()
+    if connection.vendor != "sqlite":
+        yield
+        return
+    connection.ensure_connection()
+    raw = connection.connection  # a setting of the connection, not a query: read and set it directly
+    before = int(raw.execute("PRAGMA busy_timeout").fetchone()[0])
+    raw.execute(f"PRAGMA busy_timeout = {DEMAND_WAIT_MS}")
+    try:
+        yield
+    finally:
+        raw.execute(f"PRAGMA busy_timeout = {before}")
 
 
 def warmed_page(version: str, language: str, state: str) -> tuple[str, bytes] | None:
