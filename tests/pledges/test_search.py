@@ -3,20 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
 import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Sum
+from django.test.utils import CaptureQueriesContext
 
 from p2c.demo.services import demo_data_load
 from p2c.pledges.filters import pledge_filter, pledge_results_page
 from p2c.pledges.models import Pledge, PledgePartner
+from p2c.pledges.revisions import pledge_revision_open
 from p2c.pledges.search import (
+    FTS_COLUMNS,
     pledge_entity_names,
     pledge_search,
     pledge_search_relevance,
+    pledge_search_totals,
     search_index_ensure,
     search_index_install,
     search_index_missing,
@@ -25,7 +31,10 @@ from p2c.pledges.search import (
 )
 from p2c.pledges.selectors import published_pledges
 from p2c.pledges.services import pledge_draft_create, pledge_update
+from p2c.pledges.transitions import pledge_publish, pledge_submit, pledge_withdraw
+from tests.accounts.helpers import kijiji, send_emails_at_once
 from tests.factories import EntityFactory, PledgeFactory, amina
+from tests.pledges.test_transitions import complete_pledge, rui
 
 pytestmark = pytest.mark.django_db
 
@@ -225,8 +234,9 @@ def test_demo_data_is_searchable_by_its_entities() -> None:
 
 
 def test_counts_sums_and_pages_of_a_search_equal_a_plain_query() -> None:
-    """The explorer's search path (SQLite: through the covering index; PostgreSQL: stripped vectors)
-    gives the pledges, count, sum and order that a plain query over the pledge rows gives."""
+    """The explorer's search path (SQLite: through the covering index; PostgreSQL: stripped vectors,
+    totals from the search table) gives the pledges, count, sum and order that a plain query over the
+    pledge rows gives."""
     day = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
     expected_headline: list[int] = []  # "lagoon" in the title: first, newest first
     expected_rest: list[int] = []  # "lagoon" in the description only: after them, newest first
@@ -284,7 +294,10 @@ def _index_rows() -> list[tuple[Any, ...]]:
     """What the index holds: PostgreSQL's stored vectors; SQLite's hits for each word used below."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("SELECT pledge_id, document::text, headline::text FROM pledges_pledge_search ORDER BY 1")
+            cursor.execute(
+                "SELECT pledge_id, published, usd_estimate, document::text, headline::text "
+                "FROM pledges_pledge_search ORDER BY 1"
+            )
             return cursor.fetchall()
     words = ("lagoon", "fibre", "kijiji", "schools")
     return [(word, sorted(pledge_search(Pledge.objects.all(), word).values_list("id", flat=True))) for word in words]
@@ -293,11 +306,14 @@ def _index_rows() -> list[tuple[Any, ...]]:
 def test_installing_or_reinstalling_the_index_writes_what_the_triggers_write() -> None:
     """A fresh database, the migration that rewrites the index and ``search_index_ensure`` agree."""
     make("Lagoon fibre", description="Connect rural schools", lead_entity=EntityFactory(name="Kijiji Telecom"))
+    make("Kijiji schools", usd_estimate=None)
     edited = PledgeFactory(title="Harbour fibre")
     edited.title = "Lagoon harbour"
     edited.save()
+    withdrawn = make("Lagoon schools")
+    Pledge.objects.filter(pk=withdrawn.pk).update(state=Pledge.State.WITHDRAWN, usd_estimate=5)
     written = _index_rows()
-    search_index_reinstall(connection)  # migration 0010
+    search_index_reinstall(connection)  # migrations 0010 and 0011
     assert _index_rows() == written
     search_index_install(connection)  # what search_index_ensure runs
     assert _index_rows() == written
@@ -314,3 +330,163 @@ def test_the_covering_index_is_put_back_alone_after_a_migration_dropped_it() -> 
     search_index_ensure(using="default")
     assert search_index_missing(connection) == []
     assert found("rural") == {"Connect rural schools"}
+
+
+# --- Totals of a search alone (PostgreSQL: from the search table) -----------------------------------
+def containing(word: str) -> list[int]:
+    """The pledges whose searched text holds ``word``, read from their rows (not from the index)."""
+    return [
+        pledge.pk
+        for pledge in Pledge.objects.all()
+        if word in " ".join(getattr(pledge, name) for name in FTS_COLUMNS).casefold()
+    ]
+
+
+def plain_totals(ids: Iterable[int], **conditions: Any) -> tuple[int, Decimal, int]:
+    """Count, sum and count of valued of the published pledges among ``ids``, by a plain query."""
+    found = (
+        published_pledges()
+        .filter(id__in=list(ids), **conditions)
+        .aggregate(count=Count("id"), usd=Sum("usd_estimate"), valued=Count("usd_estimate"))
+    )
+    return found["count"], found["usd"] or Decimal(0), found["valued"]
+
+
+def explorer_totals(params: dict[str, Any]) -> tuple[tuple[int, Decimal, int], bool]:
+    """The totals the explorer shows for ``params``, computed afresh, and whether the search table
+    alone answered them."""
+    cache.clear()  # the ORM writes below do not bump the data version the cache key holds
+    with CaptureQueriesContext(connection) as queries:
+        totals = pledge_results_page(pledge_filter(params), "1").totals
+    from_search_table = any("FROM pledges_pledge_search WHERE published" in q["sql"] for q in queries)
+    return (totals.count, totals.usd, totals.valued), from_search_table
+
+
+def assert_search_totals_right(word: str) -> tuple[int, Decimal, int]:
+    shown, from_search_table = explorer_totals({"q": word})
+    assert shown == plain_totals(containing(word))
+    assert from_search_table == (connection.vendor == "postgresql")
+    assert pledge_search_totals(word) == (shown if connection.vendor == "postgresql" else None)
+    return shown
+
+
+def test_the_totals_of_a_search_alone_equal_a_plain_query_through_every_change(settings: Any) -> None:
+    send_emails_at_once(settings)
+    entity, amina = kijiji()
+    reviewer = rui()
+
+    def published(**fields: Any) -> Pledge:
+        pledge = complete_pledge(entity, **fields)
+        pledge = pledge_submit(pledge=pledge, acting_user=amina, expected_version=pledge.version)
+        return pledge_publish(pledge=pledge, acting_user=reviewer, expected_version=pledge.version)
+
+    fibre = make("Lagoon fibre", usd_estimate=Decimal("1000.50"))
+    make("Lagoon towers", usd_estimate=None)  # published, no value
+    make("Mountain towers", usd_estimate=Decimal("9"))  # published, not a hit
+    PledgeFactory(title="Lagoon draft")  # valued, never counted
+    PledgeFactory(
+        state=Pledge.State.WITHDRAWN, title="Lagoon withdrawn", published_at=dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
+    )
+    clinics = published(title="Lagoon clinics", amount=Decimal("300"), usd_estimate=Decimal("300"))
+    schools = published(title="Lagoon schools", amount=Decimal("40"), usd_estimate=Decimal("40"))
+    harbour = make("Harbour fibre", usd_estimate=Decimal("7"))
+    assert assert_search_totals_right("lagoon") == (4, Decimal("1340.50"), 3)
+
+    # The value of a published pledge changes through a revision, and another loses its value.
+    revision = pledge_revision_open(pledge=clinics, acting_user=amina)
+    revision = pledge_update(
+        pledge=revision, acting_user=amina, expected_version=revision.version, amount="2500", currency="USD"
+    )
+    revision = pledge_submit(pledge=revision, acting_user=amina, expected_version=revision.version)
+    pledge_publish(pledge=revision, acting_user=reviewer, expected_version=revision.version)
+    Pledge.objects.filter(pk=fibre.pk).update(usd_estimate=None)
+    assert assert_search_totals_right("lagoon") == (4, Decimal("2540.00"), 2)
+
+    # A published pledge is withdrawn (its state alone changes).
+    schools.refresh_from_db()
+    pledge_withdraw(pledge=schools, acting_user=amina, expected_version=schools.version)
+    assert assert_search_totals_right("lagoon") == (3, Decimal("2500.00"), 1)
+
+    # Edits of the text: one pledge gains the word, another loses it.
+    harbour.title = "Harbour and lagoon fibre"
+    harbour.save()
+    clinics.refresh_from_db()
+    clinics.title = "Island clinics"
+    clinics.save()
+    assert assert_search_totals_right("lagoon") == (3, Decimal("7.00"), 1)
+
+
+def test_a_search_with_another_filter_or_without_words_is_counted_through_the_pledges() -> None:
+    make("Lagoon fibre", usd_estimate=Decimal("1000"), seeking_partners=True)
+    make("Lagoon towers", usd_estimate=Decimal("5000"))
+    make("Lagoon clinics", usd_estimate=None)
+    make("Mountain towers", usd_estimate=Decimal("9"), seeking_partners=True)
+    hits, everything = containing("lagoon"), Pledge.objects.values_list("id", flat=True)
+    for params, ids, conditions in (
+        ({"q": "lagoon", "usd_min": "2000"}, hits, {"usd_estimate__gte": 2000}),
+        ({"q": "lagoon", "seeking_partners": "1"}, hits, {"seeking_partners": True}),
+        ({"q": "the and"}, everything, {}),  # no words: not a search
+    ):
+        shown, from_search_table = explorer_totals(params)
+        assert shown == plain_totals(ids, **conditions)
+        assert not from_search_table
+    assert pledge_search_totals("the and") is None
+
+
+def test_the_postgresql_search_table_tracks_publication_and_value(settings: Any) -> None:
+    """Through the trigger: the services and the ORM."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only: SQLite's search reads the state and value from the pledges")
+    send_emails_at_once(settings)
+
+    def entry(pledge: Pledge) -> tuple[bool, Decimal | None, str, str]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT published, usd_estimate, document::text, ctid::text FROM pledges_pledge_search "
+                "WHERE pledge_id = %s",
+                [pledge.pk],
+            )
+            return cursor.fetchone()
+
+    entity, amina = kijiji()
+    pledge = complete_pledge(entity, title="Lagoon fibre", usd_estimate=None, amount=None)
+    assert entry(pledge)[:2] == (False, None)
+    pledge = pledge_update(
+        pledge=pledge, acting_user=amina, expected_version=pledge.version, amount="1200", currency="USD"
+    )
+    assert entry(pledge)[:2] == (False, Decimal("1200.00"))
+    pledge = pledge_submit(pledge=pledge, acting_user=amina, expected_version=pledge.version)
+    pledge = pledge_publish(pledge=pledge, acting_user=rui(), expected_version=pledge.version)
+    published, usd, document, row = entry(pledge)
+    assert (published, usd) == (True, Decimal("1200.00"))
+
+    pledge.save()  # nothing changed: the entry is not rewritten
+    assert entry(pledge) == (published, usd, document, row)
+    Pledge.objects.filter(pk=pledge.pk).update(usd_estimate=Decimal("99.50"))
+    assert entry(pledge)[:3] == (True, Decimal("99.50"), document)
+    pledge.refresh_from_db()
+    pledge = pledge_withdraw(pledge=pledge, acting_user=amina, expected_version=pledge.version)
+    assert entry(pledge)[:3] == (False, Decimal("99.50"), document)
+    pledge.title = "Harbour fibre"
+    pledge.save()
+    published, usd, document, _row = entry(pledge)
+    assert (published, usd, "'lagoon'" in document, "'harbour'" in document) == (False, Decimal("99.50"), False, True)
+
+
+def test_pledges_inserted_in_bulk_carry_their_publication_and_value_in_postgresql() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only: SQLite's search reads the state and value from the pledges")
+    demo_data_load(pledges=40, seed=3)  # indexed in bulk (search_index_bulk_insert), not by the trigger
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*), count(*) FILTER (WHERE s.published), count(s.usd_estimate) "
+            "FROM pledges_pledge p JOIN pledges_pledge_search s ON s.pledge_id = p.id "
+            "WHERE s.published = (p.state = 'published') AND s.usd_estimate IS NOT DISTINCT FROM p.usd_estimate"
+        )
+        agreeing, published, valued = cursor.fetchone()
+    assert agreeing == Pledge.objects.count() == 40
+    assert (published, valued) == (
+        published_pledges().count(),
+        Pledge.objects.filter(usd_estimate__isnull=False).count(),
+    )
+    assert 0 < published < 40 and valued
