@@ -356,3 +356,21 @@ def test_best_match_pages_follow_the_relevance_order_across_both_groups(client: 
     assert len(expected) == 58 and expected[0].startswith("Solar schools") and expected[-1].startswith("Community")
     shown_pages = [cards(page(client, f"q=solar&page={n}")) for n in (1, 2, 3)]
     assert [title for titles in shown_pages for title in titles] == expected
+
+
+@pytest.mark.django_db
+def test_the_form_marks_the_chosen_option_in_every_language_whatever_was_shown_before(client: Client) -> None:
+    """Each process keeps the options' markup (``_options_markup``): keyed by what is chosen and by the labels."""
+    PledgeFactory(state=Pledge.State.PUBLISHED, countries=countries("KE"))
+    kenya = re.compile(r'<option value="KE"( selected)?>([^<]+)</option>')
+    for query, prefix, chosen, name in (
+        ("", "", None, "Kenya"),
+        ("country=KE", "", " selected", "Kenya"),
+        ("", "", None, "Kenya"),
+        ("country=KE", "/fr", " selected", "Kenya"),
+        ("country=KE", "/zh-hans", " selected", "肯尼亚"),
+        ("country=UG", "/zh-hans", None, "肯尼亚"),
+    ):
+        html = client.get(f"{prefix}/pledges/?{query}").content.decode()
+        found = kenya.findall(html)
+        assert found == [(chosen or "", name)], (query, prefix, found)

@@ -6,6 +6,7 @@ The whole state is in the URL (a GET form). A request with the header ``X-P2C-Fr
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
@@ -148,20 +149,33 @@ class Field:
 
     def options_html(self) -> SafeString:
         """The ``<option>``s (in ``<optgroup>``s) of a select, escaped; built here rather than in a
-        template loop, since the country list alone has 250 of them."""
+        template loop, since the country list alone has 250 of them, and kept by each process for
+        the same options and choice (most pages show the same lists with nothing chosen)."""
+        groups = tuple(
+            (str(group.label), tuple((o.value, str(o.label), o.selected) for o in group.options))
+            for group in self.groups
+        )
+        return _options_markup(str(self.empty_label), groups)
 
-        def option(o: Option) -> SafeString:
-            if o.selected:
-                return format_html('<option value="{}" selected>{}</option>', o.value, o.label)
-            return format_html('<option value="{}">{}</option>', o.value, o.label)
 
-        parts = [format_html('<option value="">{}</option>', self.empty_label)]
-        for group in self.groups:
-            options = format_html_join("", "{}", ((option(o),) for o in group.options))
-            parts.append(
-                format_html('<optgroup label="{}">{}</optgroup>', group.label, options) if group.label else options
-            )
-        return format_html_join("", "{}", ((part,) for part in parts))
+OptionGroups = tuple[tuple[str, tuple[tuple[str, str, bool], ...]], ...]  # (label, ((value, label, selected), …))
+
+
+@functools.lru_cache(maxsize=256)
+def _options_markup(empty_label: str, groups: OptionGroups) -> SafeString:
+    """The markup of a select's options: a first empty option, then each group (in an ``<optgroup>``
+    if it has a label). The labels are already in the page's language, so they key the cache with it."""
+
+    def option(value: str, label: str, selected: bool) -> SafeString:
+        if selected:
+            return format_html('<option value="{}" selected>{}</option>', value, label)
+        return format_html('<option value="{}">{}</option>', value, label)
+
+    parts = [format_html('<option value="">{}</option>', empty_label)]
+    for label, options in groups:
+        markup = format_html_join("", "{}", ((option(*o),) for o in options))
+        parts.append(format_html('<optgroup label="{}">{}</optgroup>', label, markup) if label else markup)
+    return format_html_join("", "{}", ((part,) for part in parts))
 
 
 @dataclass
