@@ -909,9 +909,10 @@ def page_query(params: QueryDict) -> str:
     return urlencode([(name, value) for name, values in _page_params(params) for value in values])
 
 
-def page_cache_key(params: QueryDict, version: str, language: str) -> str:
-    """The cache key of the body for these GET parameters, language, URL prefix and data version."""
-    return f"{PAGE_CACHE_PREFIX}:{version}:{language}:{page_state(params)}"
+def page_cache_key(params: QueryDict, version: str, language: str, state: str | None = None) -> str:
+    """The cache key of the body for these GET parameters (or their ``page_state``, if the caller has
+    it), language, URL prefix and data version."""
+    return f"{PAGE_CACHE_PREFIX}:{version}:{language}:{state if state is not None else page_state(params)}"
 
 
 def unfiltered(params: QueryDict) -> bool:
@@ -946,7 +947,7 @@ def dashboard_body(request: HttpRequest) -> tuple[str, SafeString]:
     version = data_version()
     language = get_language() or ""
     state = page_state(request.GET)
-    key = f"{PAGE_CACHE_PREFIX}:{version}:{language}:{state}"
+    key = page_cache_key(request.GET, version, language, state)
     found: tuple[str, bytes] | None = cache.get(key)
     figures: agg.Aggregates | None = None
     if found is None:
