@@ -84,11 +84,8 @@ def _unfiltered_warm(version: str) -> bool:
             cache.set(page_cache_key(nothing, version, language), pages[language], agg.CACHE_SECONDS)
     if data_version() != version:
         return False
-    now, today, prefix = timezone.now(), timezone.localdate(), get_script_prefix()
-    rows = [WarmedDashboard(language=FIGURES, content=zlib.compress(_dumps(aggregates).encode(), 1))]
-    rows += [WarmedDashboard(language=lang, description=d, content=packed) for lang, (d, packed) in pages.items()]
-    for row in rows:
-        row.version, row.prefix, row.day, row.computed_at = version, prefix, today, now
+    rows = [_row(version, FIGURES, "", zlib.compress(_dumps(aggregates).encode(), 1))]
+    rows += [_row(version, lang, d, packed) for lang, (d, packed) in pages.items()]
     with transaction.atomic():
         WarmedDashboard.objects.exclude(version=version).delete()
         WarmedDashboard.objects.bulk_create(rows, ignore_conflicts=True)
@@ -125,19 +122,27 @@ def demanded_warm(version: str) -> int:
             description, html = body_for(params, version, result=result)
         if data_version() != version:
             break
-        row = WarmedDashboard(
-            version=version,
-            language=demand.language,
-            prefix=demand.prefix,
-            state=demand.state,
-            day=timezone.localdate(),
-            description=description,
-            content=zlib.compress(html.encode(), 1),
-            computed_at=timezone.now(),
-        )
+        packed = zlib.compress(html.encode(), 1)
+        row = _row(version, demand.language, description, packed, state=demand.state, prefix=demand.prefix)
         WarmedDashboard.objects.bulk_create([row], ignore_conflicts=True)
         rendered += 1
     return rendered
+
+
+def _row(
+    version: str, language: str, description: str, content: bytes, *, state: str = UNFILTERED, prefix: str = ""
+) -> WarmedDashboard:
+    """A row to keep, computed now for today, under ``prefix`` (this process's URL prefix if empty)."""
+    return WarmedDashboard(
+        version=version,
+        language=language,
+        prefix=prefix or get_script_prefix(),
+        state=state,
+        day=timezone.localdate(),
+        description=description,
+        content=content,
+        computed_at=timezone.now(),
+    )
 
 
 @contextmanager
