@@ -779,13 +779,13 @@ def pledge_results_page(result: FilterResult, page: str | None, *, per_page: int
 
 
 def _search_only_totals(result: FilterResult) -> Totals | None:
-    """The totals of a search with no other filter, from the search index alone (``None`` otherwise).
+    """The totals of a search with no other filter, read straight from the search index (``None`` otherwise).
 
     ``pledge_search_totals`` counts the published pledges among the hits, which is exactly
     ``result.queryset`` when the search is the only active filter: the queryset is then the
     search over ``published_pledges()`` (``state = 'published'``, nothing else), and every other
-    filter that applies is an active filter. PostgreSQL only (``None`` elsewhere), where it spares
-    the join of the hits to the pledges (docs/explorer.md, "Search").
+    filter that applies is an active filter. It spares PostgreSQL the join of the hits to the
+    pledges, and SQLite the list of hits it would build first (docs/explorer.md, "Search").
     """
     if [active.param for active in result.active_filters] != ["q"]:
         return None
