@@ -124,6 +124,23 @@ def test_the_page_says_what_was_promised_by_whom_for_whom_and_by_when(client: Cl
     assert 'href="/pledges/P2C-2026-0042.json"' in html
 
 
+@pytest.mark.parametrize(
+    ("prefix", "start", "published"),
+    [
+        ("", "9 June 2022", "20 March 2026"),
+        ("/fr", "9 juin 2022", "20 mars 2026"),
+        ("/es", "9 de junio de 2022", "20 de marzo de 2026"),
+        ("/ru", "9 июня 2022 г.", "20 марта 2026 г."),  # the genitive month, not "9 июнь 2022"
+        ("/zh-hans", "2022年6月9日", "2026年3月20日"),
+    ],
+)
+def test_dates_are_written_as_each_language_writes_them(
+    client: Client, schools: Pledge, prefix: str, start: str, published: str
+) -> None:
+    html = page(client, f"{prefix}/pledges/P2C-2026-0042/")
+    assert start in html and published in html
+
+
 def test_the_page_has_a_title_description_canonical_address_and_link_previews(client: Client, schools: Pledge) -> None:
     html = page(client, "/pledges/P2C-2026-0042/")
     assert "<title>Connect 200 rural schools (P2C-2026-0042) · Partner2Connect</title>" in html

@@ -25,7 +25,7 @@ from django.core.cache import cache
 from django.http import HttpRequest, QueryDict
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix, get_urlconf, reverse
-from django.utils import dateformat
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
@@ -568,8 +568,8 @@ def milestones_to_mark(version: str) -> tuple[int, list[Milestone]]:
 
 def milestone_when(milestone: Milestone) -> str:
     """The milestone's date as precise as it is known: ``June 2022`` or ``9 June 2022``."""
-    pattern = "F Y" if milestone.precision == Milestone.Precision.MONTH else "j F Y"
-    return dateformat.format(milestone.achieved_on, pattern)
+    pattern = "YEAR_MONTH_FORMAT" if milestone.precision == Milestone.Precision.MONTH else "DATE_FORMAT"
+    return date_format(milestone.achieved_on, pattern)
 
 
 def time_chart(
@@ -607,7 +607,7 @@ def time_chart(
         cents_so_far += cents
         rows.append(
             [
-                Cell(dateformat.format(month, "F Y"), month.strftime("%Y-%m")),
+                Cell(date_format(month, "YEAR_MONTH_FORMAT"), month.strftime("%Y-%m")),
                 Cell(format_number(pledges), pledges),
                 Cell(usd_text(cents), dollars(cents)),
                 Cell(format_number(count), count),

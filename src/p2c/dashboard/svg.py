@@ -184,8 +184,8 @@ def _compact_patterns(language: str) -> tuple[str, ...]:
 
 
 def format_date(value: dt.date) -> str:
-    """An unambiguous date in words: ``9 June 2022``."""
-    return dateformat.format(value, "j F Y")
+    """An unambiguous date in words, as the language writes it: ``9 June 2022``, ``9 июня 2022 г.``."""
+    return formats.date_format(value, "DATE_FORMAT")
 
 
 def text_width(text: str, size: float = FONT) -> float:

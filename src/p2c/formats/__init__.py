@@ -1,1 +1,2 @@
-"""Number formats where Django's locale defaults differ from CLDR's (settings.FORMAT_MODULE_PATH; docs/i18n.md)."""
+"""Formats where Django's locale defaults do not suit us: numbers in Arabic and Chinese (as CLDR writes
+them), dates in English (day first). Loaded through settings.FORMAT_MODULE_PATH; see docs/i18n.md."""

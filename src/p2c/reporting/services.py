@@ -20,7 +20,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.utils import dateformat, timezone
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -113,7 +114,7 @@ def _why_not_reportable(pledge: Pledge, cycle: ReportingCycle, today: dt.date) -
     if not cycle.accepting(today):
         return _("The %(cycle)s cycle opens on %(date)s.") % {
             "cycle": cycle.name,
-            "date": dateformat.format(cycle.opens_on, "j F Y"),
+            "date": date_format(cycle.opens_on, "DATE_FORMAT"),
         }
     if not owes_report(pledge, cycle):
         return _(

@@ -39,7 +39,7 @@ def display_value(key: str, value: Any) -> Any:
     """A snapshot value as the page shows it: dates unambiguous and in words, the rest as it is."""
     if key in DATE_KEYS and isinstance(value, str) and value:
         try:
-            return date_format(dt.date.fromisoformat(value), "j F Y")
+            return date_format(dt.date.fromisoformat(value), "DATE_FORMAT")
         except ValueError:
             return value
     return value
