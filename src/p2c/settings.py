@@ -232,7 +232,7 @@ LANGUAGES = [
     ("es", _("Spanish")),
 ]
 LOCALE_PATHS = [SRC_DIR / "locale"]
-FORMAT_MODULE_PATH = ["p2c.formats"]  # Arabic and Chinese number grouping (p2c/formats/)
+FORMAT_MODULE_PATH = ["p2c.formats"]  # Arabic and Chinese numbers, English dates (p2c/formats/)
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "UTC"
@@ -299,6 +299,10 @@ P2C_MILESTONE_USD_STEP = env_int("P2C_MILESTONE_USD_STEP", 10_000_000_000)
 # pages most recently asked for (at most this many, asked for within this many days).
 P2C_DASHBOARD_WARM_STATES = env_int("P2C_DASHBOARD_WARM_STATES", 20)
 P2C_DASHBOARD_WARM_DAYS = env_int("P2C_DASHBOARD_WARM_DAYS", 7)
+# The explorer (docs/explorer.md): after every change, the same task computes again the totals and first
+# page of the searches and filters most recently asked for (at most this many, within this many days).
+P2C_EXPLORER_WARM_STATES = env_int("P2C_EXPLORER_WARM_STATES", 50)
+P2C_EXPLORER_WARM_DAYS = env_int("P2C_EXPLORER_WARM_DAYS", 7)
 # The API (docs/api.md): requests a minute each token may make (fixed one-minute windows, in the cache).
 P2C_API_RATE_READS_PER_MINUTE = env_int("P2C_API_RATE_READS_PER_MINUTE", 600)
 P2C_API_RATE_WRITES_PER_MINUTE = env_int("P2C_API_RATE_WRITES_PER_MINUTE", 60)

@@ -321,8 +321,10 @@ def test_the_query_count_does_not_grow_with_the_pledges(client: Client, django_a
     for query, count in queries_by_url.items():
         # A best-match page reads its second group (other hits) only when the first leaves room.
         assert abs(queries(query) - count) <= (1 if query.startswith("q=") else 0), query
-    # 21 on PostgreSQL: the totals' query is separate there, plus the data version of their cache.
-    with django_assert_max_num_queries(21):
+    # 25 on PostgreSQL: the totals' query is separate there, plus the data version of their cache, the
+    # lookup of what the background task computed, and noting the state as asked for (savepoint,
+    # upsert, release: p2c.dashboard.explorer_warm).
+    with django_assert_max_num_queries(25):
         cache.clear()
         page(client, "focus_area=access&country=KE")
 

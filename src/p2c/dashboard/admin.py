@@ -7,7 +7,14 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from p2c.dashboard.models import DashboardDemand, DataVersion, PledgeFigure, WarmedDashboard
+from p2c.dashboard.models import (
+    DashboardDemand,
+    DataVersion,
+    ExplorerDemand,
+    PledgeFigure,
+    WarmedDashboard,
+    WarmedResults,
+)
 
 
 class _Kept(admin.ModelAdmin[Any]):
@@ -64,3 +71,21 @@ class DashboardDemandAdmin(_ReadOnly):
     list_display = ["query", "language", "requested_at"]
     search_fields = ["query"]
     list_filter = ["language"]
+
+
+@admin.register(WarmedResults)
+class WarmedResultsAdmin(_ReadOnly):
+    """The explorer's totals and first pages computed in the background for the latest data version."""
+
+    list_display = ["version", "state", "day", "count", "usd", "computed_at"]
+    search_fields = ["version", "state"]
+    list_filter = ["day"]
+
+
+@admin.register(ExplorerDemand)
+class ExplorerDemandAdmin(_ReadOnly):
+    """The searches and filters visitors asked for lately, which the background task computes again after a change."""
+
+    list_display = ["query", "requested_at"]
+    search_fields = ["query"]
+    list_filter = ["requested_at"]

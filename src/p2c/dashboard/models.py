@@ -120,3 +120,49 @@ class DashboardDemand(models.Model):
 
     def __str__(self) -> str:
         return f"{self.query} ({self.language})"
+
+
+class ExplorerDemand(models.Model):
+    """A state of the explorer (filters, search and sort) a visitor asked for lately: the background
+    task computes its totals and first page again after every change (``p2c.dashboard.explorer_warm``).
+
+    Recorded when a request for the first page of a state misses the cache; ``state`` is the digest
+    of its filters and search, then its sort (as in the cache key of its totals), and ``query`` the
+    cleaned values as a query string. Rows older than ``P2C_EXPLORER_WARM_DAYS`` are deleted by the task.
+    """
+
+    state = models.CharField(_("filters, search and sort (digest)"), max_length=64, unique=True)
+    query = models.TextField(_("filters, search and sort (query string)"))
+    requested_at = models.DateTimeField(_("last requested at"), db_index=True)
+
+    class Meta:
+        verbose_name = _("explorer state asked for")
+        verbose_name_plural = _("explorer states asked for")
+
+    def __str__(self) -> str:
+        return self.query or "(all published pledges)"
+
+
+class WarmedResults(models.Model):
+    """The explorer's totals and the ids of its first page for one state, computed in the background
+    for one data version (``p2c.dashboard.explorer_warm``), so that the first visitor after a change
+    finds them: in the database, where every web process reads them whatever the cache. Only the
+    rows of the latest version warmed are kept; a row holds the figures of ``day`` (some filters,
+    such as "overdue", depend on the date)."""
+
+    version = models.CharField(_("data version"), max_length=64)
+    state = models.CharField(_("filters, search and sort (digest)"), max_length=64)
+    day = models.DateField(_("day"))
+    count = models.PositiveIntegerField(_("published pledges"))
+    usd = models.DecimalField(_("estimated USD"), max_digits=24, decimal_places=2)
+    valued = models.PositiveIntegerField(_("pledges stating an estimate"))
+    ids = models.JSONField(_("ids of the first page"), default=list)
+    computed_at = models.DateTimeField(_("computed at"))
+
+    class Meta:
+        verbose_name = _("warmed explorer results")
+        verbose_name_plural = _("warmed explorer results")
+        constraints = [models.UniqueConstraint(fields=["version", "state"], name="dashboard_results_warmed_once")]
+
+    def __str__(self) -> str:
+        return f"{self.version} {self.state}"

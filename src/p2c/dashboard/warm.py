@@ -168,7 +168,7 @@ def demand_record(state: str, language: str, query: str) -> None:
         state=state, language=language, prefix=get_script_prefix(), query=query, requested_at=timezone.now()
     )
     try:
-        with _brief_wait(), transaction.atomic():
+        with brief_write_wait(), transaction.atomic():
             DashboardDemand.objects.bulk_create(
                 [demand],
                 update_conflicts=True,
@@ -183,7 +183,7 @@ DEMAND_WAIT_MS = 200
 
 
 @contextmanager
-def _brief_wait() -> Iterator[None]:
+def brief_write_wait() -> Iterator[None]:
     """On SQLite, wait at most ``DEMAND_WAIT_MS`` for the write lock (then the connection's own timeout again)."""
     connection = transaction.get_connection()
     if connection.vendor != "sqlite":

@@ -37,6 +37,7 @@ from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 from django.utils.functional import Promise
+from django.utils.http import urlencode
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -747,17 +748,31 @@ class ResultsPage:
 
 
 def pledge_results_page(result: FilterResult, page: str | None, *, per_page: int = PER_PAGE) -> ResultsPage:
-    """Page ``page`` (1 if missing or malformed, the last one if too high) of ``result``, with totals."""
+    """Page ``page`` (1 if missing or malformed, the last one if too high) of ``result``, with totals.
+
+    The totals and the ids of each page shown are cached under the data version. When the first
+    page's are not, they are read from what the background task computed for this version, if it
+    did (``p2c.dashboard.explorer_warm``: one query); otherwise the request computes them, after
+    noting that the state was asked for, so that the task computes it after the next change.
+    """
+    from p2c.dashboard import explorer_warm as warm
+    from p2c.dashboard.freshness import data_version
+
     wanted = int(page) if page and page.isdigit() and len(page) < 7 else 1
     wanted = max(wanted, 1)
     ids: list[int] | None = None
-    key = _totals_cache_key(result)
+    version = data_version()
+    key = _totals_cache_key(result, version)
     totals: Totals | None = cache.get(key)
     if totals is None:
-        if result.is_filtered and result.sort != "relevance" and connection.vendor == "sqlite":
-            ids, totals = _page_ids_with_totals(result, (wanted - 1) * per_page, per_page)
-        if totals is None:
-            totals = _search_only_totals(result) or pledge_totals(result.queryset)
+        first_page = wanted == 1 and per_page == PER_PAGE
+        found = warm.warmed_results(version, results_state(result)) if first_page else None
+        if found is not None:
+            totals, ids = found
+        else:
+            if first_page:
+                warm.demand_record(results_state(result), results_query(result))
+            ids, totals = _ids_and_totals(result, wanted, per_page)
         cache.set(key, totals, TOTALS_CACHE_SECONDS)
     num_pages = max(1, math.ceil(totals.count / per_page))
     number = min(wanted, num_pages)
@@ -769,13 +784,43 @@ def pledge_results_page(result: FilterResult, page: str | None, *, per_page: int
         else:
             ids = cache.get(ids_key)
             if ids is None:
-                # Sort ids only, then load the page's rows: sorting thousands of whole rows
-                # (descriptions included) costs far more than sorting their ids.
                 ids = _page_ids(result, (number - 1) * per_page, per_page)
                 cache.set(ids_key, ids, TOTALS_CACHE_SECONDS)
         rows = {p.pk: p for p in with_card_relations(Pledge.objects.filter(id__in=ids)).order_by()}
         pledges = [rows[pk] for pk in ids if pk in rows]
     return ResultsPage(pledges=pledges, number=number, num_pages=num_pages, per_page=per_page, totals=totals)
+
+
+def _ids_and_totals(result: FilterResult, wanted: int, per_page: int) -> tuple[list[int] | None, Totals]:
+    """The totals of ``result``, computed, and the ids of page ``wanted`` if they came with them (else ``None``)."""
+    if result.is_filtered and result.sort != "relevance" and connection.vendor == "sqlite":
+        ids, totals = _page_ids_with_totals(result, (wanted - 1) * per_page, per_page)
+        if totals is not None:
+            return ids, totals
+    return None, _search_only_totals(result) or pledge_totals(result.queryset)
+
+
+def results_first_page(result: FilterResult) -> tuple[Totals, list[int]]:
+    """The totals of ``result`` and the ids of its first page, computed (what the background task keeps)."""
+    ids, totals = _ids_and_totals(result, 1, PER_PAGE)
+    if ids is None:
+        # Sort ids only, then load the page's rows: sorting thousands of whole rows
+        # (descriptions included) costs far more than sorting their ids.
+        ids = _page_ids(result, 0, PER_PAGE) if totals.count else []
+    return totals, ids
+
+
+def results_state(result: FilterResult) -> str:
+    """The filters, search and sort of ``result`` in one short string: its totals' digest, then the sort."""
+    return f"{_filters_digest(result)}:{result.sort}"
+
+
+def results_query(result: FilterResult) -> str:
+    """The cleaned filters, search and sort of ``result`` as a query string: ``pledge_filter`` of it has
+    the same ``results_state``."""
+    return urlencode(
+        [(name, value) for name in STATE_PARAMS if name != "page" for value in result.values.get(name, [])]
+    )
 
 
 def _search_only_totals(result: FilterResult) -> Totals | None:
@@ -796,19 +841,21 @@ def _search_only_totals(result: FilterResult) -> Totals | None:
 TOTALS_CACHE_SECONDS = 60 * 60  # a backstop: the data version changes the key whenever the data changes
 
 
-def _totals_cache_key(result: FilterResult) -> str:
-    """Where the totals of ``result``'s filter state and search are cached under the current data version
+def _totals_cache_key(result: FilterResult, version: str) -> str:
+    """Where the totals of ``result``'s filter state and search are cached under the data version ``version``
     (and, under the same key plus the sort and page number, the ids of each page shown).
 
     The version (``p2c.dashboard.freshness``, bumped in the same transaction as any publication,
     withdrawal or change to a published pledge) makes a change show at once, on every process.
     The day is part of the key because some filters ("overdue") depend on it.
     """
-    from p2c.dashboard.freshness import data_version  # the version lives with the dashboard's cache
+    return f"p2c:pledges:totals:v1:{version}:{timezone.localdate().isoformat()}:{_filters_digest(result)}"
 
+
+def _filters_digest(result: FilterResult) -> str:
+    """A digest of the filters and search of ``result`` (not of its sort: the totals do not depend on it)."""
     state = sorted((name, tuple(sorted(v))) for name, v in result.values.items() if name != "sort")
-    digest = hashlib.sha256(repr((state, result.search)).encode()).hexdigest()[:32]
-    return f"p2c:pledges:totals:v1:{data_version()}:{timezone.localdate().isoformat()}:{digest}"
+    return hashlib.sha256(repr((state, result.search)).encode()).hexdigest()[:32]
 
 
 def _page_ids_with_totals(result: FilterResult, offset: int, limit: int) -> tuple[list[int], Totals | None]:
