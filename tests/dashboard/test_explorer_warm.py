@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import sqlite3
 import time
 from decimal import Decimal
 from typing import Any
@@ -30,6 +29,7 @@ from p2c.pledges.selectors import published_pledges
 from p2c.pledges.transitions import pledge_publish, pledge_submit
 from tests.accounts.helpers import kijiji
 from tests.core.test_email_worker import run_worker
+from tests.dashboard.test_warm import another_write_holds_the_lock
 from tests.factories import PledgeFactory
 from tests.pledges.test_transitions import complete_pledge, rui
 
@@ -159,14 +159,9 @@ def test_the_api_and_later_pages_neither_note_nor_read_warmed_first_pages(client
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's one write lock; PostgreSQL locks rows")
 def test_a_visitor_never_waits_for_the_note_that_a_search_was_asked_for(client: Client, caplog: Any) -> None:
     PledgeFactory(state=PUBLISHED, title="Lagoon fibre")
-    other = sqlite3.connect(connection.settings_dict["NAME"], isolation_level=None)
-    other.execute("BEGIN IMMEDIATE")  # a long write elsewhere holds the lock
-    try:
+    with another_write_holds_the_lock():
         started = time.monotonic()
         assert shown(client, LAGOON)[0] == 1
         assert time.monotonic() - started < 5  # not the connection's busy timeout of 20 s
-    finally:
-        other.rollback()
-        other.close()
     assert not ExplorerDemand.objects.exists()
     assert "Could not note that the explorer" in caplog.text

@@ -10,6 +10,8 @@ import re
 import sqlite3
 import time
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any
 
@@ -230,6 +232,18 @@ def test_a_warmed_filtered_page_counts_only_published_pledges_and_is_not_served_
     assert "stale" not in html and 'data-figure="pledges"' in html
 
 
+@contextmanager
+def another_write_holds_the_lock() -> Iterator[None]:
+    """A long write on another SQLite connection (a bulk import, say) holds the database's one write lock."""
+    other = sqlite3.connect(connection.settings_dict["NAME"], isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    finally:
+        other.rollback()
+        other.close()
+
+
 def _query(state: str, language: str) -> str:
     return DashboardDemand.objects.get(state=state, language=language).query
 
@@ -238,15 +252,10 @@ def _query(state: str, language: str) -> str:
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's one write lock; PostgreSQL locks rows")
 def test_a_visitor_never_waits_for_the_note_that_a_page_was_asked_for(client: Client, caplog: Any) -> None:
     PledgeFactory(state=PUBLISHED, countries=[Country.objects.get(iso2="KE")])
-    other = sqlite3.connect(connection.settings_dict["NAME"], isolation_level=None)
-    other.execute("BEGIN IMMEDIATE")  # a long write elsewhere holds the lock
-    try:
+    with another_write_holds_the_lock():
         started = time.monotonic()
         assert shown(client, "pledges", "country=KE") == 1
         assert time.monotonic() - started < 5  # not the connection's busy timeout of 20 s
-    finally:
-        other.rollback()
-        other.close()
     assert not DashboardDemand.objects.exists()
     assert "Could not note that the dashboard" in caplog.text
     with connection.cursor() as cursor:
