@@ -22,7 +22,8 @@ from django.utils import timezone
 
 from p2c.dashboard.explorer_warm import explorer_warm, warmed_results
 from p2c.dashboard.freshness import data_version
-from p2c.dashboard.models import ExplorerDemand, WarmedResults
+from p2c.dashboard.models import DashboardDemand, ExplorerDemand, WarmedResults
+from p2c.dashboard.warm import DEMANDS_KEPT, demands_forget
 from p2c.pledges.filters import pledge_filter, results_first_page, results_state
 from p2c.pledges.models import Pledge
 from p2c.pledges.selectors import published_pledges
@@ -165,3 +166,35 @@ def test_a_visitor_never_waits_for_the_note_that_a_search_was_asked_for(client: 
         assert time.monotonic() - started < 5  # not the connection's busy timeout of 20 s
     assert not ExplorerDemand.objects.exists()
     assert "Could not note that the explorer" in caplog.text
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("model", [ExplorerDemand, DashboardDemand])
+def test_requests_noted_are_capped_the_oldest_forgotten_first(model: Any) -> None:
+    """Noting requests is a write any visitor causes: a crawler must not grow the table without end."""
+    now = timezone.now()
+    model.objects.bulk_create(
+        model(
+            state=f"s{n}",
+            query=f"q=w{n}",
+            requested_at=now - dt.timedelta(minutes=n),
+            **({} if model is ExplorerDemand else {"language": "en"}),
+        )
+        for n in range(30)
+    )
+    demands_forget(model, days=7, states=2)
+    kept = sorted(int(q[3:]) for q in model.objects.values_list("query", flat=True))
+    assert kept == list(range(DEMANDS_KEPT * 2))  # the 20 most recent
+
+
+@pytest.mark.django_db
+def test_the_task_forgets_all_but_the_most_recent_requests(settings: Any, client: Client) -> None:
+    settings.P2C_EXPLORER_WARM_STATES = 1
+    PledgeFactory(state=PUBLISHED, title="Lagoon fibre")
+    for n in range(DEMANDS_KEPT + 3):
+        cache.clear()
+        shown(client, f"q=lagoon{n}")
+    assert ExplorerDemand.objects.count() == DEMANDS_KEPT + 3
+    explorer_warm()
+    assert ExplorerDemand.objects.count() == DEMANDS_KEPT
+    assert not ExplorerDemand.objects.filter(query__in=["q=lagoon0&sort=relevance", "q=lagoon2&sort=relevance"])

@@ -16,7 +16,6 @@ same functions (``p2c.pledges.filters.results_first_page``).
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from decimal import Decimal
 
@@ -27,7 +26,7 @@ from django.utils import timezone
 
 from p2c.dashboard.freshness import data_version
 from p2c.dashboard.models import ExplorerDemand, WarmedResults
-from p2c.dashboard.warm import brief_write_wait
+from p2c.dashboard.warm import brief_write_wait, demands_forget
 from p2c.pledges.filters import Totals, pledge_filter, results_first_page, results_state
 
 logger = logging.getLogger(__name__)
@@ -37,15 +36,15 @@ def explorer_warm() -> int:
     """Compute and keep, for the current data version, the totals and first page of every published
     pledge and of the states asked for most recently; how many it computed.
 
-    Requests older than ``P2C_EXPLORER_WARM_DAYS`` are forgotten, and so are states that no longer
+    Requests older than ``P2C_EXPLORER_WARM_DAYS`` are forgotten, and all but the most recent few
+    hundred (``p2c.dashboard.warm.demands_forget``), and so are states that no longer
     come out the same from their query (a focus area deleted since, a search of stop words). Rows of
     other versions are deleted. It stops as soon as the data version changes: a newer task is on
     its way.
     """
     version = data_version()
     today = timezone.localdate()
-    since = timezone.now() - dt.timedelta(days=settings.P2C_EXPLORER_WARM_DAYS)
-    ExplorerDemand.objects.filter(requested_at__lt=since).delete()
+    demands_forget(ExplorerDemand, days=settings.P2C_EXPLORER_WARM_DAYS, states=settings.P2C_EXPLORER_WARM_STATES)
     WarmedResults.objects.exclude(version=version).delete()
     recent = ExplorerDemand.objects.order_by("-requested_at", "-id")[: settings.P2C_EXPLORER_WARM_STATES]
     wanted: list[tuple[ExplorerDemand | None, str]] = [(None, ""), *((d, d.query) for d in recent)]

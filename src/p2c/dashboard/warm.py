@@ -35,7 +35,7 @@ from django.urls import get_script_prefix, set_script_prefix
 from django.utils import timezone, translation
 
 from p2c.dashboard import aggregates as agg
-from p2c.dashboard.models import DashboardDemand, WarmedDashboard
+from p2c.dashboard.models import DashboardDemand, ExplorerDemand, WarmedDashboard
 
 FIGURES = ""  # the ``language`` of the row holding the figures
 UNFILTERED = ""  # the ``state`` of the rows of the unfiltered page and figures
@@ -95,7 +95,8 @@ def _unfiltered_warm(version: str) -> bool:
 def demanded_warm(version: str) -> int:
     """Render and keep, for ``version``, the filtered pages asked for most recently; how many it rendered.
 
-    Requests older than ``P2C_DASHBOARD_WARM_DAYS`` are forgotten; of the others, the
+    Requests older than ``P2C_DASHBOARD_WARM_DAYS`` are forgotten, and all but the most recent
+    ``DEMANDS_KEPT`` times as many as it renders (:func:`demands_forget`); of the others, the
     ``P2C_DASHBOARD_WARM_STATES`` most recent are rendered (those already kept for ``version``
     are left), each page in a transaction of its own, so that visitors find each as soon as it is
     ready. Filters that no longer parse cleanly (a focus area deleted since) are forgotten too.
@@ -105,8 +106,7 @@ def demanded_warm(version: str) -> int:
     from p2c.dashboard.page import body_for, page_state
     from p2c.pledges.filters import pledge_filter
 
-    since = timezone.now() - dt.timedelta(days=settings.P2C_DASHBOARD_WARM_DAYS)
-    DashboardDemand.objects.filter(requested_at__lt=since).delete()
+    demands_forget(DashboardDemand, days=settings.P2C_DASHBOARD_WARM_DAYS, states=settings.P2C_DASHBOARD_WARM_STATES)
     wanted = list(DashboardDemand.objects.order_by("-requested_at", "-id")[: settings.P2C_DASHBOARD_WARM_STATES])
     kept = set(WarmedDashboard.objects.filter(version=version).values_list("state", "language", "prefix"))
     rendered = 0
@@ -127,6 +127,20 @@ def demanded_warm(version: str) -> int:
         WarmedDashboard.objects.bulk_create([row], ignore_conflicts=True)
         rendered += 1
     return rendered
+
+
+DEMANDS_KEPT = 10  # requests kept, as a multiple of the states the task computes
+
+
+def demands_forget(model: type[DashboardDemand] | type[ExplorerDemand], *, days: int, states: int) -> None:
+    """Delete the requests of ``model`` older than ``days``, and all but the ``DEMANDS_KEPT * states`` most
+    recent: noting requests is a write any visitor causes, so a crawler walking every combination of
+    filters must not grow the table without end (each request is one row; asked again, it moves up)."""
+    model.objects.filter(requested_at__lt=timezone.now() - dt.timedelta(days=days)).delete()
+    recent = model.objects.order_by("-requested_at", "-id").values_list("requested_at", flat=True)
+    oldest_kept = recent[DEMANDS_KEPT * states - 1 : DEMANDS_KEPT * states].first()
+    if oldest_kept is not None:
+        model.objects.filter(requested_at__lt=oldest_kept).delete()
 
 
 def _row(
