@@ -47,7 +47,7 @@ from p2c.dashboard.svg import (
 )
 from p2c.dashboard.tables import Cell, DataTable, csv_response_rows, data_table_html, milestones_data_table
 from p2c.geo.models import Country
-from p2c.pledges.filters import FILTER_PARAMS, MAX_VALUES, STATE_PARAMS, FilterResult, pledge_filter
+from p2c.pledges.filters import FILTER_PARAMS, MAX_VALUES, STATE_PARAMS, FilterResult, filter_pairs, pledge_filter
 
 MAX_MILESTONES = 40  # marked on the time chart; the timeline lists every one
 NARROW = 360  # the charts' width on phones, in SVG units (CSS pixels at their natural size)
@@ -56,13 +56,6 @@ NUMERIC_CACHE_SECONDS = 300
 
 
 # --- Links ------------------------------------------------------------------------------------------
-def filter_pairs(result: FilterResult) -> list[tuple[str, str]]:
-    """The filters that apply (cleaned values), as URL pairs in the explorer's parameter order."""
-    return [
-        (name, value) for name in STATE_PARAMS if name not in ("sort", "page") for value in result.values.get(name, [])
-    ]
-
-
 def explorer_url(pairs: Iterable[tuple[str, str]]) -> str:
     """The explorer's URL for these parameters."""
     query = "&".join(_encoded(name, value) for name, value in pairs)

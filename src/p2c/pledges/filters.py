@@ -765,13 +765,13 @@ def pledge_results_page(result: FilterResult, page: str | None, *, per_page: int
     key = _totals_cache_key(result, version)
     totals: Totals | None = cache.get(key)
     if totals is None:
-        first_page = wanted == 1 and per_page == PER_PAGE
-        found = warm.warmed_results(version, results_state(result)) if first_page else None
+        state = results_state(result) if wanted == 1 and per_page == PER_PAGE else None  # a first page
+        found = warm.warmed_results(version, state) if state else None
         if found is not None:
             totals, ids = found
         else:
-            if first_page:
-                warm.demand_record(results_state(result), results_query(result))
+            if state:
+                warm.demand_record(state, results_query(result))
             ids, totals = _ids_and_totals(result, wanted, per_page)
         cache.set(key, totals, TOTALS_CACHE_SECONDS)
     num_pages = max(1, math.ceil(totals.count / per_page))
@@ -815,12 +815,17 @@ def results_state(result: FilterResult) -> str:
     return f"{_filters_digest(result)}:{result.sort}"
 
 
+def filter_pairs(result: FilterResult) -> list[tuple[str, str]]:
+    """The filters that apply (cleaned values, the search included), as URL pairs in the explorer's parameter order."""
+    return [
+        (name, value) for name in STATE_PARAMS if name not in ("sort", "page") for value in result.values.get(name, [])
+    ]
+
+
 def results_query(result: FilterResult) -> str:
     """The cleaned filters, search and sort of ``result`` as a query string: ``pledge_filter`` of it has
     the same ``results_state``."""
-    return urlencode(
-        [(name, value) for name in STATE_PARAMS if name != "page" for value in result.values.get(name, [])]
-    )
+    return urlencode([*filter_pairs(result), ("sort", result.sort)])
 
 
 def _search_only_totals(result: FilterResult) -> Totals | None:

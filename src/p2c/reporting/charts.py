@@ -17,10 +17,10 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language_bidi, gettext, ngettext
 
-from p2c.dashboard.page import NARROW, Chart, dashboard_url, facet_url, filter_pairs, usd_text
+from p2c.dashboard.page import NARROW, Chart, dashboard_url, facet_url, usd_text
 from p2c.dashboard.svg import PairedRow, format_number, paired_bar_chart
 from p2c.dashboard.tables import Cell, DataTable, data_table_html
-from p2c.pledges.filters import FilterResult
+from p2c.pledges.filters import FilterResult, filter_pairs
 from p2c.reporting.figures import STATUSES, Accountability, Rate
 from p2c.reporting.freshness import INACTIVE, OVERDUE
 from p2c.reporting.pages import status_label
