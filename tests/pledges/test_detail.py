@@ -130,7 +130,7 @@ def test_the_page_says_what_was_promised_by_whom_for_whom_and_by_when(client: Cl
         ("", "9 June 2022", "20 March 2026"),
         ("/fr", "9 juin 2022", "20 mars 2026"),
         ("/es", "9 de junio de 2022", "20 de marzo de 2026"),
-        ("/ru", "9 июня 2022 г.", "20 марта 2026 г."),  # the genitive month, not "9 июнь 2022"
+        ("/ru", "9 июня 2022", "20 марта 2026"),  # the genitive month, not "9 июнь 2022"
         ("/zh-hans", "2022年6月9日", "2026年3月20日"),
     ],
 )

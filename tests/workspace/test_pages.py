@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.db import connection
 from django.test import Client
@@ -288,3 +290,12 @@ def test_withdrawing_with_a_stale_version_changes_nothing(amina: Client, w: Worl
     response = amina.post(f"/my/pledges/{pledge.reference}/withdraw/", {"version": "5"}, follow=True)
     assert "changed by someone else" in response.content.decode()
     assert Pledge.objects.get(pk=pledge.pk).state == "draft"
+
+
+@pytest.mark.parametrize("language", ["ru", "fr", "es"])
+def test_a_sentence_ending_in_a_date_ends_once(amina: Client, w: World, language: str) -> None:
+    """The next step of every state, in a language whose dates are words ("Черновик, … 3 декабря 2026.")."""
+    in_every_state(w)
+    html = amina.get(f"/{language}/my/").content.decode()
+    assert re.search(r"\d{4}\. ", html), "a sentence ends with a date"
+    assert ".." not in html.replace("...", "")

@@ -184,7 +184,7 @@ def _compact_patterns(language: str) -> tuple[str, ...]:
 
 
 def format_date(value: dt.date) -> str:
-    """An unambiguous date in words, as the language writes it: ``9 June 2022``, ``9 июня 2022 г.``."""
+    """An unambiguous date in words, as the language writes it: ``9 June 2022``, ``9 июня 2022``."""
     return formats.date_format(value, "DATE_FORMAT")
 
 
